@@ -1,0 +1,90 @@
+import { randomUUID } from 'node:crypto';
+import fastifyCookie from '@fastify/cookie';
+import fastifyMultipart from '@fastify/multipart';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { AppContext } from './context.js';
+import { registerAccessControl } from './http/access.js';
+import { frameworkError, registerErrorHandling } from './http/errors.js';
+import { registerObservability } from './http/observability.js';
+import type { App } from './http/types.js';
+import { registerWeb } from './http/web.js';
+import { REDACT_PATHS, requestSerializer } from './lib/logger.js';
+import { authRoutes } from './modules/auth/routes.js';
+import { AccessTokens } from './modules/auth/tokens.js';
+import { channelRoutes } from './modules/channels/routes.js';
+import { mediaRoutes } from './modules/media/routes.js';
+import { orgRoutes } from './modules/orgs/routes.js';
+import { postRoutes } from './modules/posts/routes.js';
+import { workspaceRoutes } from './modules/workspaces/routes.js';
+
+/** Builds the HTTP app (API, docs, probes, dashboard) on a ready runtime context. */
+export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger:
+      ctx.config.logLevel === 'silent'
+        ? false
+        : { level: ctx.config.logLevel, redact: { paths: REDACT_PATHS, censor: '[redacted]' }, serializers: { req: requestSerializer } },
+    frameworkErrors: frameworkError,
+    routerOptions: { maxParamLength: 500 },
+    trustProxy: ctx.config.trustProxy,
+    bodyLimit: 1024 * 1024,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.addHook('onSend', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+    void reply.header('x-content-type-options', 'nosniff');
+    void reply.header('referrer-policy', 'same-origin');
+    void reply.header('x-frame-options', 'DENY');
+  });
+
+  registerErrorHandling(app);
+  await app.register(fastifyCookie);
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Herald API', version: '1.0.0', description: 'Social media and ads automation. Authenticate with `Authorization: Bearer <accessToken>`.' },
+      servers: [{ url: ctx.config.publicUrl }],
+      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+    },
+    transform: (input) => {
+      const out = jsonSchemaTransform(input);
+      const access = (input.route.config)?.access;
+      if (access && access.kind !== 'public') {
+        (out.schema as Record<string, unknown>).security = [{ bearerAuth: [] }];
+      }
+      return out;
+    },
+    transformObject: jsonSchemaTransformObject,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  const tokens = new AccessTokens(ctx.keys, ctx.config.auth.accessTokenTtlSeconds);
+  registerAccessControl(app, ctx, tokens);
+  registerObservability(app, ctx);
+
+  await app.register(
+    async (api) => {
+      const v1 = api as unknown as App;
+      // Media uploads stream multipart bodies; limits are set per request by the upload route.
+      await api.register(fastifyMultipart);
+      await authRoutes(v1, ctx, tokens);
+      await orgRoutes(v1, ctx);
+      await workspaceRoutes(v1, ctx);
+      await mediaRoutes(v1, ctx);
+      await postRoutes(v1, ctx);
+      await channelRoutes(v1, ctx);
+    },
+    { prefix: '/api/v1' },
+  );
+
+  await registerWeb(app, ctx.config.webDist);
+  return app;
+}

@@ -1,0 +1,123 @@
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from './app.js';
+import { ConfigError, loadConfig } from './config.js';
+import { openDatabase } from './db/client.js';
+import { jobHandlers } from './jobs/handlers.js';
+import { startSweeper } from './modules/publishing/reconciler.js';
+import { addKeyToFile, loadKeyRing } from './lib/crypto.js';
+import { createLogger } from './lib/logger.js';
+import { rotateChannelKeys } from './modules/channels/rotate-keys.js';
+import { createRuntime, type Runtime } from './runtime.js';
+
+const USAGE = `Usage: herald <command>
+
+Commands:
+  start     all-in-one: API, dashboard and background worker (default)
+  api       HTTP API and dashboard only (run several behind a load balancer)
+  worker    background jobs only
+  migrate   apply database migrations and exit
+  rotate-keys  re-encrypt stored credentials under the newest secret key (with the key file: adds
+               a new key first, stop Herald while it runs; with HERALD_SECRET_KEYS: put the new key
+               first and deploy it to every process before running this)
+`;
+
+async function main(argv: string[]): Promise<void> {
+  const command = argv[0] ?? 'start';
+  if (command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(USAGE);
+    return;
+  }
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const logger = createLogger(config.logLevel);
+
+  switch (command) {
+    case 'migrate': {
+      const database = await openDatabase(config.database);
+      await database.migrate();
+      const status = await database.migrationStatus();
+      logger.info({ ...status, database: database.kind }, 'migrations applied');
+      await database.close();
+      return;
+    }
+    case 'rotate-keys': {
+      const database = await openDatabase(config.database);
+      let unreadable = 0;
+      try {
+        await database.migrate();
+        if (!config.secretKeys) {
+          // The key file is created on first start; a fresh install gets it here, then a newer key.
+          await loadKeyRing(undefined, config.dataDir);
+          const added = await addKeyToFile(config.dataDir);
+          process.stdout.write(`added secret key ${added} to ${config.dataDir}/secret-keys.json\n`);
+        }
+        const keys = await loadKeyRing(config.secretKeys, config.dataDir);
+        const result = await rotateChannelKeys(database.db, keys);
+        unreadable = result.unreadable.length;
+        process.stdout.write(`re-encrypted ${result.reencrypted} channel credential(s) under key ${result.keyId}\n`);
+        if (result.skipped > 0) process.stdout.write(`${result.skipped} changed while rotating and were left as written (run again to check)\n`);
+        if (unreadable > 0) {
+          process.stderr.write(`${unreadable} channel(s) have credentials no configured key can decrypt; reconnect them: ${result.unreadable.join(', ')}\n`);
+        }
+      } finally {
+        await database.close();
+      }
+      if (unreadable > 0) process.exit(1);
+      return;
+    }
+    case 'start':
+    case 'api':
+    case 'worker': {
+      const runsWorker = command !== 'api';
+      const runsApi = command !== 'worker';
+      const runtime = await createRuntime(config, { supervise: runsWorker, logger });
+      let app: FastifyInstance | undefined;
+      let stopSweeper = () => {};
+      if (runsWorker) {
+        await runtime.queue.work(jobHandlers(runtime));
+        stopSweeper = startSweeper(runtime);
+        logger.info('worker started');
+      }
+      if (runsApi) {
+        app = await buildApp(runtime);
+        await app.listen({ host: config.host, port: config.port });
+        logger.info({ url: config.publicUrl, database: runtime.database.kind, role: command }, `Herald is running at ${config.publicUrl}`);
+      }
+      installShutdown(runtime, app, () => stopSweeper());
+      return;
+    }
+    default:
+      process.stderr.write(`Unknown command: ${command}\n\n${USAGE}`);
+      process.exit(2);
+  }
+}
+
+function installShutdown(runtime: Runtime, app: FastifyInstance | undefined, beforeClose: () => void): void {
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    runtime.logger.info({ signal }, 'shutting down');
+    const timer = setTimeout(() => process.exit(1), 20_000);
+    timer.unref();
+    beforeClose();
+    await app?.close().catch(() => undefined);
+    await runtime.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  process.stderr.write(`herald: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});

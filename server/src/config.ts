@@ -1,0 +1,184 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The one place that reads the environment. Everything else receives a `Config`.
+ * Tests build their own with `loadConfig({...})`.
+ */
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+  .optional()
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().default('0.0.0.0'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HERALD_PUBLIC_URL: optionalString.pipe(z.url().optional()),
+  HERALD_DATA_DIR: z.string().default('./.herald'),
+  DATABASE_URL: optionalString.pipe(z.url().optional()),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  REDIS_URL: optionalString.pipe(z.url().optional()),
+  /** Comma-separated `keyId:base64key` pairs, newest first. Overrides the generated key file. */
+  HERALD_SECRET_KEYS: optionalString,
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(900),
+  REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  INVITATION_TTL_DAYS: z.coerce.number().int().min(1).max(90).default(14),
+  PASSWORD_RESET_TTL_MINUTES: z.coerce.number().int().min(5).max(1440).default(60),
+  /** Requests allowed per window for login/register/refresh, per IP and per account. */
+  AUTH_RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(10),
+  AUTH_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
+  TRUST_PROXY: booleanFlag,
+  SMTP_URL: optionalString,
+  MAIL_FROM: z.string().default('Herald <no-reply@herald.local>'),
+  GOOGLE_CLIENT_ID: optionalString,
+  GOOGLE_CLIENT_SECRET: optionalString,
+  HERALD_GOOGLE_AUTH_URL: z.url().default('https://accounts.google.com/o/oauth2/v2/auth'),
+  HERALD_GOOGLE_TOKEN_URL: z.url().default('https://oauth2.googleapis.com/token'),
+  HERALD_GOOGLE_JWKS_URL: z.url().default('https://www.googleapis.com/oauth2/v3/certs'),
+  /** Where the built dashboard lives; served by every API process. */
+  HERALD_WEB_DIST: optionalString,
+  HTTP_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
+  /** Media uploads: size limits per kind; S3-compatible storage when all four S3_* are set. */
+  HERALD_MEDIA_MAX_IMAGE_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
+  HERALD_MEDIA_MAX_VIDEO_BYTES: z.coerce.number().int().min(1024).default(100 * 1024 * 1024),
+  S3_ENDPOINT: optionalString.pipe(z.url().optional()),
+  S3_BUCKET: optionalString,
+  S3_ACCESS_KEY_ID: optionalString,
+  S3_SECRET_ACCESS_KEY: optionalString,
+  S3_REGION: z.string().default('us-east-1'),
+  /** Sandbox channel simulation, for tests and benchmarks of retries. */
+  HERALD_SANDBOX_LATENCY_MS: z.coerce.number().int().min(0).max(60_000).default(0),
+  HERALD_SANDBOX_FAILURE_RATE: z.coerce.number().min(0).max(1).default(0),
+  /** Publishing: attempts before a target fails, first retry delay (doubles, with jitter), lease of an attempt. */
+  HERALD_PUBLISH_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(6),
+  HERALD_PUBLISH_RETRY_BASE_MS: z.coerce.number().int().min(10).default(30_000),
+  HERALD_PUBLISH_LEASE_SECONDS: z.coerce.number().int().min(1).default(600),
+  HERALD_PUBLISH_SWEEP_SECONDS: z.coerce.number().int().min(1).default(60),
+});
+
+export type Env = z.input<typeof EnvSchema>;
+
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  host: string;
+  port: number;
+  publicUrl: string;
+  dataDir: string;
+  database: { kind: 'pglite'; dir: string | null } | { kind: 'postgres'; url: string; poolSize: number };
+  redisUrl: string | undefined;
+  secretKeys: string | undefined;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  auth: {
+    accessTokenTtlSeconds: number;
+    refreshTokenTtlDays: number;
+    invitationTtlDays: number;
+    passwordResetTtlMinutes: number;
+    rateLimit: { max: number; windowSeconds: number };
+  };
+  trustProxy: boolean;
+  mail: { smtpUrl: string | undefined; from: string };
+  google:
+    | { enabled: true; clientId: string; clientSecret: string; authUrl: string; tokenUrl: string; jwksUrl: string }
+    | { enabled: false };
+  webDist: string | undefined;
+  httpTimeoutMs: number;
+  media: {
+    maxImageBytes: number;
+    maxVideoBytes: number;
+    s3: { endpoint: string; bucket: string; accessKeyId: string; secretAccessKey: string; region: string } | null;
+  };
+  sandbox: { latencyMs: number; failureRate: number };
+  publishing: { maxAttempts: number; retryBaseMs: number; leaseSeconds: number; sweepSeconds: number };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly issues: string[]) {
+    super(`Invalid configuration:\n  ${issues.join('\n  ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Validates `env` (defaults to process.env) into a Config.
+ * `overrides.databaseDir` lets tests run PGlite in memory (null) without touching disk.
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env, overrides: { pgliteDir?: string | null } = {}): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const e = parsed.data;
+  const dataDir = resolve(e.HERALD_DATA_DIR);
+  const googleId = e.GOOGLE_CLIENT_ID;
+  const googleSecret = e.GOOGLE_CLIENT_SECRET;
+  if ((googleId === undefined) !== (googleSecret === undefined)) {
+    throw new ConfigError(['GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET must be set together']);
+  }
+  const s3Parts = [e.S3_ENDPOINT, e.S3_BUCKET, e.S3_ACCESS_KEY_ID, e.S3_SECRET_ACCESS_KEY];
+  if (s3Parts.some((v) => v !== undefined) && s3Parts.some((v) => v === undefined)) {
+    throw new ConfigError(['S3_ENDPOINT, S3_BUCKET, S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY must be set together']);
+  }
+  const publicUrl = (e.HERALD_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
+  return {
+    env: e.NODE_ENV,
+    host: e.HOST,
+    port: e.PORT,
+    publicUrl,
+    dataDir,
+    database: e.DATABASE_URL
+      ? { kind: 'postgres', url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE }
+      : { kind: 'pglite', dir: overrides.pgliteDir === undefined ? resolve(dataDir, 'db') : overrides.pgliteDir },
+    redisUrl: e.REDIS_URL,
+    secretKeys: e.HERALD_SECRET_KEYS,
+    logLevel: e.LOG_LEVEL,
+    auth: {
+      accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
+      refreshTokenTtlDays: e.REFRESH_TOKEN_TTL_DAYS,
+      invitationTtlDays: e.INVITATION_TTL_DAYS,
+      passwordResetTtlMinutes: e.PASSWORD_RESET_TTL_MINUTES,
+      rateLimit: { max: e.AUTH_RATE_LIMIT_MAX, windowSeconds: e.AUTH_RATE_LIMIT_WINDOW_SECONDS },
+    },
+    trustProxy: e.TRUST_PROXY,
+    mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM },
+    google:
+      googleId && googleSecret
+        ? {
+            enabled: true,
+            clientId: googleId,
+            clientSecret: googleSecret,
+            authUrl: e.HERALD_GOOGLE_AUTH_URL,
+            tokenUrl: e.HERALD_GOOGLE_TOKEN_URL,
+            jwksUrl: e.HERALD_GOOGLE_JWKS_URL,
+          }
+        : { enabled: false },
+    webDist: e.HERALD_WEB_DIST,
+    httpTimeoutMs: e.HTTP_TIMEOUT_MS,
+    media: {
+      maxImageBytes: e.HERALD_MEDIA_MAX_IMAGE_BYTES,
+      maxVideoBytes: e.HERALD_MEDIA_MAX_VIDEO_BYTES,
+      s3:
+        e.S3_ENDPOINT && e.S3_BUCKET && e.S3_ACCESS_KEY_ID && e.S3_SECRET_ACCESS_KEY
+          ? { endpoint: e.S3_ENDPOINT, bucket: e.S3_BUCKET, accessKeyId: e.S3_ACCESS_KEY_ID, secretAccessKey: e.S3_SECRET_ACCESS_KEY, region: e.S3_REGION }
+          : null,
+    },
+    sandbox: { latencyMs: e.HERALD_SANDBOX_LATENCY_MS, failureRate: e.HERALD_SANDBOX_FAILURE_RATE },
+    publishing: {
+      maxAttempts: e.HERALD_PUBLISH_MAX_ATTEMPTS,
+      retryBaseMs: e.HERALD_PUBLISH_RETRY_BASE_MS,
+      leaseSeconds: e.HERALD_PUBLISH_LEASE_SECONDS,
+      sweepSeconds: e.HERALD_PUBLISH_SWEEP_SECONDS,
+    },
+  };
+}
+
+/** True when the public URL is https: cookies then carry `Secure`. */
+export function isSecureOrigin(config: Config): boolean {
+  return config.publicUrl.startsWith('https://');
+}

@@ -1,0 +1,103 @@
+import { readFileSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import { sql, type ExtractTablesWithRelations } from 'drizzle-orm';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
+import pg from 'pg';
+import type { Config } from '../config.js';
+import * as schema from './schema.js';
+
+export type Schema = typeof schema;
+/** The handle repositories take: the database itself or a transaction on it. */
+export type Db = PgDatabase<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
+export type Tx = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
+
+export const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations', import.meta.url));
+
+/** Serialises migrations when several processes start at once against one PostgreSQL. */
+const MIGRATION_LOCK_KEY = 724_011;
+
+export interface Database {
+  db: Db;
+  kind: 'pglite' | 'postgres';
+  /** The PGlite instance in embedded mode (pg-boss runs on it too). */
+  pglite: PGlite | undefined;
+  /** The pool in PostgreSQL mode. */
+  pool: pg.Pool | undefined;
+  migrate(): Promise<void>;
+  /** Applied migrations vs. the ones shipped with this build. */
+  migrationStatus(): Promise<{ applied: number; expected: number }>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function openDatabase(config: Config['database']): Promise<Database> {
+  if (config.kind === 'pglite') {
+    if (config.dir) await mkdir(config.dir, { recursive: true });
+    const pglite = await PGlite.create(config.dir ?? 'memory://');
+    const db = drizzlePglite(pglite, { schema }) as unknown as Db;
+    return makeDatabase(db, 'pglite', pglite, undefined, async () => {
+      await migratePglite(drizzlePglite(pglite, { schema }), { migrationsFolder: MIGRATIONS_DIR });
+    }, () => pglite.close());
+  }
+  const pool = new pg.Pool({ connectionString: config.url, max: config.poolSize });
+  // An idle client losing its connection must not crash the process; the pool replaces it.
+  pool.on('error', () => undefined);
+  const db = drizzlePg(pool, { schema }) as unknown as Db;
+  return makeDatabase(db, 'postgres', undefined, pool, async () => {
+    const client = await pool.connect();
+    try {
+      await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+      await migratePg(drizzlePg(client, { schema }), { migrationsFolder: MIGRATIONS_DIR });
+    } finally {
+      await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
+      client.release();
+    }
+  }, () => pool.end());
+}
+
+function makeDatabase(
+  db: Db,
+  kind: 'pglite' | 'postgres',
+  pglite: PGlite | undefined,
+  pool: pg.Pool | undefined,
+  migrate: () => Promise<void>,
+  close: () => Promise<void>,
+): Database {
+  return {
+    db,
+    kind,
+    pglite,
+    pool,
+    migrate,
+    async migrationStatus() {
+      const expected = shippedMigrationCount();
+      try {
+        const rows = await db.execute<{ n: number }>(sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
+        return { applied: Number(rowsOf<{ n: number }>(rows)[0]?.n ?? 0), expected };
+      } catch {
+        return { applied: 0, expected };
+      }
+    },
+    async ping() {
+      await db.execute(sql`select 1`);
+    },
+    close,
+  };
+}
+
+function shippedMigrationCount(): number {
+  const journal = JSON.parse(readFileSync(`${MIGRATIONS_DIR}/meta/_journal.json`, 'utf8')) as { entries: unknown[] };
+  return journal.entries.length;
+}
+
+/** `db.execute` returns `{rows}` on both drivers; this reads it without caring which. */
+export function rowsOf<T>(result: unknown): T[] {
+  if (Array.isArray(result)) return result as T[];
+  return ((result as { rows?: T[] }).rows ?? []);
+}

@@ -1,0 +1,104 @@
+import type { ContentRules } from './rules.js';
+
+/**
+ * The interface every social platform implements. Providers receive plain credentials and content,
+ * never database rows, and throw the typed errors of errors.ts.
+ */
+export const PLATFORMS = ['sandbox', 'facebook', 'instagram', 'tiktok', 'x', 'linkedin'] as const;
+export type Platform = (typeof PLATFORMS)[number];
+
+/** Platforms this build has a provider for (the registry lists exactly these). */
+export const PROVIDER_PLATFORMS = ['sandbox'] as const satisfies readonly Platform[];
+export type ProviderPlatform = (typeof PROVIDER_PLATFORMS)[number];
+
+/** Tokens as the platform issued them. Stored encrypted; never logged or returned by the API. */
+export interface Credentials {
+  accessToken: string;
+  refreshToken?: string | undefined;
+  /** When the access token stops working (null: does not expire). */
+  expiresAt?: string | null | undefined;
+  refreshExpiresAt?: string | null | undefined;
+  scopes?: string[] | undefined;
+  /** Platform-specific extras, e.g. the Facebook user id a page token came from. */
+  extra?: Record<string, string> | undefined;
+}
+
+/** Something the user may publish to: a page, a business account, a profile, an organization. */
+export interface Account {
+  externalId: string;
+  name: string;
+  username?: string | undefined;
+  avatarUrl?: string | undefined;
+  kind: 'profile' | 'page' | 'business' | 'organization' | 'sandbox';
+  /** Account-level credentials when the platform issues them (e.g. Facebook page tokens). */
+  credentials?: Credentials | undefined;
+}
+
+export interface MediaItem {
+  kind: 'image' | 'video';
+  mime: string;
+  sizeBytes: number;
+  width?: number | undefined;
+  height?: number | undefined;
+  durationSeconds?: number | undefined;
+  altText?: string | undefined;
+  /** A public, signed, expiring URL for platforms that fetch media themselves. */
+  url: string;
+  /** The bytes, for platforms that take uploads. */
+  read(): Promise<Buffer>;
+}
+
+export interface PublishContent {
+  text: string;
+  media: MediaItem[];
+}
+
+export interface Published {
+  platformPostId: string;
+  permalink: string | null;
+  publishedAt?: Date | undefined;
+}
+
+export interface PostMetrics {
+  platformPostId: string;
+  impressions: number | null;
+  reach: number | null;
+  likes: number | null;
+  comments: number | null;
+  shares: number | null;
+  saves: number | null;
+  clicks: number | null;
+  videoViews: number | null;
+}
+
+export interface PkcePair {
+  verifier: string;
+  challenge: string;
+}
+
+/** OAuth capability: present on every real platform, absent on the sandbox. */
+export interface OAuthCapability {
+  authorizeUrl(state: string, pkce: PkcePair, redirectUri: string): string;
+  exchangeCode(code: string, pkce: PkcePair, redirectUri: string): Promise<Credentials>;
+  /** Exchanges a refresh token (or a long-lived token) for fresh credentials. */
+  refresh?(credentials: Credentials): Promise<Credentials>;
+  listTargets(credentials: Credentials): Promise<Account[]>;
+}
+
+export interface SocialProvider {
+  readonly platform: ProviderPlatform;
+  readonly displayName: string;
+  readonly rules: ContentRules;
+  /** Publishes at most this many posts at once per worker, so a burst never trips abuse limits. */
+  readonly concurrency: number;
+  readonly oauth?: OAuthCapability;
+  /**
+   * Publishes `content`. `idempotencyKey` is stable across retries of one target; providers that can
+   * attach it to the post (or remember it) make `findPublished` possible.
+   */
+  publish(account: { externalId: string; credentials: Credentials }, content: PublishContent, idempotencyKey: string): Promise<Published>;
+  /** Looks for a post made with `idempotencyKey` (after an unknown outcome). Null: certainly not published. */
+  findPublished?(account: { externalId: string; credentials: Credentials }, idempotencyKey: string, since: Date): Promise<Published | null>;
+  delete?(account: { externalId: string; credentials: Credentials }, platformPostId: string): Promise<void>;
+  metrics?(account: { externalId: string; credentials: Credentials }, platformPostIds: string[]): Promise<PostMetrics[]>;
+}

@@ -1,0 +1,44 @@
+import { SignJWT, jwtVerify } from 'jose';
+import type { KeyRing } from '../../lib/crypto.js';
+
+/**
+ * Short-lived access tokens (JWT, HS256, key derived from the secret key ring).
+ * The refresh token is opaque and lives in the sessions table; see sessions.ts.
+ */
+export interface AccessClaims {
+  userId: string;
+  sessionFamily: string;
+}
+
+const ISSUER = 'herald';
+const AUDIENCE = 'herald-api';
+
+export class AccessTokens {
+  private readonly key: Uint8Array;
+
+  constructor(keys: KeyRing, private readonly ttlSeconds: number) {
+    this.key = keys.derive('access-token');
+  }
+
+  async sign(claims: AccessClaims): Promise<string> {
+    return new SignJWT({ fam: claims.sessionFamily })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(claims.userId)
+      .setIssuer(ISSUER)
+      .setAudience(AUDIENCE)
+      .setIssuedAt()
+      .setExpirationTime(`${this.ttlSeconds}s`)
+      .sign(this.key);
+  }
+
+  /** Returns the claims, or null for any invalid, expired or foreign token. */
+  async verify(token: string): Promise<AccessClaims | null> {
+    try {
+      const { payload } = await jwtVerify(token, this.key, { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'] });
+      if (typeof payload.sub !== 'string' || typeof payload.fam !== 'string') return null;
+      return { userId: payload.sub, sessionFamily: payload.fam };
+    } catch {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,167 @@
+import { z } from 'zod';
+
+const Text = z.string().max(70_000, 'Text is longer than any platform accepts');
+const MediaIds = z.array(z.uuid()).max(35, 'At most 35 media items');
+const When = z.iso
+  .datetime({ offset: true, message: 'Must be an ISO 8601 date-time with a time zone, e.g. 2026-12-01T09:30:00+05:30' })
+  .transform((v) => new Date(v));
+
+export const TargetInputSchema = z.object({
+  channelId: z.uuid(),
+  /** Replaces the post's text on this channel; omit to use the post's. */
+  text: Text.optional(),
+  /** Replaces the post's media on this channel; omit to use the post's. */
+  mediaIds: MediaIds.optional(),
+});
+export type TargetInput = z.infer<typeof TargetInputSchema>;
+
+const ContentFields = {
+  text: Text,
+  channelIds: z
+    .array(z.uuid())
+    .min(1, 'Pick at least one channel')
+    .max(50)
+    .refine((ids) => new Set(ids).size === ids.length, 'A channel is listed twice'),
+  mediaIds: MediaIds,
+  targets: z.array(TargetInputSchema).max(50),
+};
+
+function targetsWithinChannels(v: { channelIds?: string[] | undefined; targets?: TargetInput[] | undefined }): boolean {
+  if (!v.targets || !v.channelIds) return true;
+  return v.targets.every((t) => v.channelIds!.includes(t.channelId));
+}
+
+export const PostCreateSchema = z
+  .object({
+    text: ContentFields.text.default(''),
+    channelIds: ContentFields.channelIds,
+    mediaIds: ContentFields.mediaIds.default([]),
+    targets: ContentFields.targets.default([]),
+    scheduledAt: When.optional(),
+    publishNow: z.boolean().optional(),
+  })
+  .refine((v) => !(v.scheduledAt && v.publishNow), { message: 'Give scheduledAt or publishNow, not both', path: ['publishNow'] })
+  .refine(targetsWithinChannels, { message: 'Every target must be one of channelIds', path: ['targets'] });
+export type PostCreate = z.infer<typeof PostCreateSchema>;
+
+export const PostUpdateSchema = z
+  .object({
+    text: ContentFields.text,
+    channelIds: ContentFields.channelIds,
+    mediaIds: ContentFields.mediaIds,
+    targets: ContentFields.targets,
+  })
+  .partial()
+  .refine((v) => Object.keys(v).length > 0, { message: 'Nothing to update' })
+  .refine(targetsWithinChannels, { message: 'Every target must be one of channelIds', path: ['targets'] });
+export type PostUpdate = z.infer<typeof PostUpdateSchema>;
+
+export const ScheduleSchema = z.object({ scheduledAt: When });
+export type Schedule = z.infer<typeof ScheduleSchema>;
+
+export const PostPreviewSchema = z.object({
+  text: ContentFields.text.default(''),
+  channelIds: ContentFields.channelIds,
+  mediaIds: ContentFields.mediaIds.default([]),
+  targets: ContentFields.targets.default([]),
+});
+export type PostPreview = z.infer<typeof PostPreviewSchema>;
+
+const POST_STATUSES = ['draft', 'scheduled', 'publishing', 'published', 'partially_published', 'failed', 'needs_attention'] as const;
+const TARGET_STATUSES = ['draft', 'scheduled', 'publishing', 'retrying', 'published', 'failed', 'needs_reauth', 'needs_review'] as const;
+
+export const PostListQuerySchema = z.object({
+  status: z.enum(POST_STATUSES).optional(),
+  channelId: z.uuid().optional(),
+  from: When.optional(),
+  to: When.optional(),
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+});
+export type PostListQuery = z.infer<typeof PostListQuerySchema>;
+
+export const CalendarQuerySchema = z
+  .object({
+    from: z.iso.date({ message: 'Must be a date, YYYY-MM-DD' }),
+    to: z.iso.date({ message: 'Must be a date, YYYY-MM-DD' }),
+  })
+  .refine((v) => v.from <= v.to, { message: 'from must not be after to', path: ['to'] });
+
+export const RuleCheckSchema = z
+  .object({
+    channelId: z.uuid(),
+    platform: z.string(),
+    textLength: z.number(),
+    textMax: z.number(),
+    errors: z.array(z.object({ rule: z.string(), message: z.string(), mediaId: z.string().optional() })),
+    adaptations: z.array(z.object({ mediaId: z.string(), reasons: z.array(z.string()) })),
+  })
+  .meta({ id: 'RuleCheck' });
+
+export const TargetErrorSchema = z.object({ kind: z.string(), message: z.string(), platformCode: z.string().optional() });
+
+export const TargetSchema = z
+  .object({
+    id: z.uuid(),
+    channelId: z.uuid(),
+    channel: z.object({ id: z.uuid(), name: z.string(), platform: z.string(), status: z.string() }),
+    /** The text this channel gets (override or the post's). */
+    text: z.string(),
+    textOverride: z.string().nullable(),
+    mediaIds: z.array(z.uuid()),
+    mediaOverride: z.boolean(),
+    status: z.enum(TARGET_STATUSES),
+    scheduledAt: z.date().nullable(),
+    nextAttemptAt: z.date().nullable(),
+    publishedAt: z.date().nullable(),
+    platformPostId: z.string().nullable(),
+    permalink: z.string().nullable(),
+    lastError: TargetErrorSchema.nullable(),
+    attemptCount: z.number(),
+  })
+  .meta({ id: 'PostTarget' });
+
+export const PostSchema = z
+  .object({
+    id: z.uuid(),
+    workspaceId: z.uuid(),
+    text: z.string(),
+    mediaIds: z.array(z.uuid()),
+    status: z.enum(POST_STATUSES),
+    scheduledAt: z.date().nullable(),
+    publishedAt: z.date().nullable(),
+    createdBy: z.object({ id: z.uuid(), name: z.string() }).nullable(),
+    createdAt: z.date(),
+    updatedAt: z.date(),
+    targets: z.array(TargetSchema),
+  })
+  .meta({ id: 'Post' });
+export type Post = z.infer<typeof PostSchema>;
+export type Target = z.infer<typeof TargetSchema>;
+
+export const AttemptSchema = z.object({
+  id: z.uuid(),
+  targetId: z.uuid(),
+  attemptNo: z.number(),
+  startedAt: z.date(),
+  finishedAt: z.date().nullable(),
+  outcome: z.string().nullable(),
+  errorMessage: z.string().nullable(),
+  platformCode: z.string().nullable(),
+});
+export type Attempt = z.infer<typeof AttemptSchema>;
+
+export const PostDetailSchema = PostSchema.extend({
+  attempts: z.array(AttemptSchema),
+  checks: z.array(RuleCheckSchema),
+}).meta({ id: 'PostDetail' });
+export type PostDetail = z.infer<typeof PostDetailSchema>;
+
+export const PostListSchema = z.object({ items: z.array(PostSchema), nextCursor: z.string().nullable() });
+
+export const CalendarSchema = z.object({
+  timezone: z.string(),
+  days: z.array(z.object({ date: z.string(), posts: z.array(PostSchema) })),
+});
+
+export const PreviewResultSchema = z.object({ ok: z.boolean(), checks: z.array(RuleCheckSchema) });

@@ -1,0 +1,169 @@
+import type { AppContext } from '../../context.js';
+import type { TargetStatus } from '../../db/schema.js';
+import { badRequest, conflict, notFound } from '../../lib/errors.js';
+import { recordAudit } from '../audit/repo.js';
+import { derivePostStatus } from '../publishing/post-status.js';
+import { enqueuePublish } from '../publishing/enqueue.js';
+import * as repo from './repo.js';
+import type { Post, PostCreate, PostDetail, PostListQuery, PostPreview, PostUpdate } from './schemas.js';
+import { assertValid, checkPost, type RuleCheck } from './validation.js';
+
+const LOCKED_STATES: readonly TargetStatus[] = ['publishing', 'published'];
+
+export const scheduledInPast = () => badRequest('scheduled_in_past', 'The scheduled time is in the past; pick a later time or publish now');
+
+/** Writing posts: create, edit, duplicate, delete, read. Scheduling lives in scheduling.service.ts. */
+export class PostsService {
+  constructor(private readonly ctx: AppContext) {}
+
+  async preview(organizationId: string, workspaceId: string, input: PostPreview): Promise<{ ok: boolean; checks: RuleCheck[] }> {
+    const { checks } = await checkPost(this.ctx, organizationId, workspaceId, input);
+    return { ok: checks.every((c) => c.errors.length === 0), checks };
+  }
+
+  async create(organizationId: string, workspaceId: string, actorId: string, input: PostCreate): Promise<PostDetail> {
+    const { channels, checks } = await checkPost(this.ctx, organizationId, workspaceId, input);
+    assertValid(channels, checks);
+    const now = new Date();
+    if (input.scheduledAt && input.scheduledAt <= now) throw scheduledInPast();
+    const when = input.publishNow ? now : (input.scheduledAt ?? null);
+    const status = when ? 'scheduled' : 'draft';
+    const postId = await this.ctx.db.transaction(async (tx) => {
+      const post = await repo.insertPost(tx, { organizationId, workspaceId, text: input.text, mediaIds: input.mediaIds, status, scheduledAt: when, createdBy: actorId });
+      const targets = await repo.insertTargets(
+        tx,
+        channels.map((c) => {
+          const override = input.targets.find((t) => t.channelId === c.id);
+          return { organizationId, postId: post.id, channelId: c.id, text: override?.text ?? null, mediaIds: override?.mediaIds ?? null, status, scheduledAt: when };
+        }),
+      );
+      if (when) for (const t of targets) await enqueuePublish(this.ctx.queue, tx, t, when);
+      await recordAudit(tx, { organizationId, actorId, action: when ? 'post.scheduled' : 'post.created', subjectType: 'post', subjectId: post.id, data: { channels: channels.length, scheduledAt: when?.toISOString() ?? null } });
+      return post.id;
+    });
+    return this.get(organizationId, postId);
+  }
+
+  async get(organizationId: string, postId: string): Promise<PostDetail> {
+    const [post] = await repo.loadPosts(this.ctx.db, organizationId, [postId]);
+    if (!post) throw notFound('Post');
+    const attempts = await repo.attemptsOfPost(this.ctx.db, postId);
+    return { ...post, attempts, checks: await this.checksFor(organizationId, post) };
+  }
+
+  /** Rule checks for the composer, over the channels still connected; none once everything is out. */
+  private async checksFor(organizationId: string, post: Post): Promise<RuleCheck[]> {
+    const open = post.targets.filter((t) => t.status !== 'published' && t.channel.status !== 'disconnected');
+    if (open.length === 0) return [];
+    const { checks } = await checkPost(this.ctx, organizationId, post.workspaceId, {
+      text: post.text,
+      mediaIds: post.mediaIds,
+      channelIds: open.map((t) => t.channelId),
+      targets: open.map((t) => ({ channelId: t.channelId, ...(t.textOverride !== null ? { text: t.textOverride } : {}), ...(t.mediaOverride ? { mediaIds: t.mediaIds } : {}) })),
+    });
+    return checks;
+  }
+
+  async list(organizationId: string, workspaceId: string, q: PostListQuery): Promise<{ items: Post[]; nextCursor: string | null }> {
+    const rows = await repo.listPostIds(this.ctx.db, organizationId, workspaceId, { ...q, cursor: decodeCursor(q.cursor), limit: q.limit + 1 });
+    const page = rows.slice(0, q.limit);
+    const items = await repo.loadPosts(this.ctx.db, organizationId, page.map((r) => r.id));
+    const last = page[page.length - 1];
+    return { items, nextCursor: rows.length > q.limit && last ? encodeCursor(last) : null };
+  }
+
+  async update(organizationId: string, actorId: string, postId: string, input: PostUpdate): Promise<PostDetail> {
+    const current = await repo.findPostRow(this.ctx.db, organizationId, postId);
+    if (!current) throw notFound('Post');
+    const currentTargets = await repo.targetsOfPost(this.ctx.db, postId);
+    const channelIds = input.channelIds ?? currentTargets.map((t) => t.channelId);
+    const overrides =
+      input.targets ??
+      currentTargets
+        .filter((t) => channelIds.includes(t.channelId) && (t.text !== null || t.mediaIds !== null))
+        .map((t) => ({ channelId: t.channelId, ...(t.text !== null ? { text: t.text } : {}), ...(t.mediaIds !== null ? { mediaIds: t.mediaIds } : {}) }));
+    const content = { text: input.text ?? current.text, mediaIds: input.mediaIds ?? current.mediaIds, channelIds, targets: overrides };
+    const { channels, checks } = await checkPost(this.ctx, organizationId, current.workspaceId, content);
+    assertValid(channels, checks);
+
+    await this.ctx.db.transaction(async (tx) => {
+      const post = await repo.lockPost(tx, organizationId, postId);
+      if (!post) throw notFound('Post');
+      const targets = await repo.targetsOfPost(tx, postId);
+      const locked = targets.filter((t) => LOCKED_STATES.includes(t.status));
+      if (locked.length > 0) {
+        throw conflict('post_locked', 'This post is publishing or published and can no longer be edited; duplicate it to post again', { targetIds: locked.map((t) => t.id) });
+      }
+      await repo.updatePostRow(tx, postId, { text: content.text, mediaIds: content.mediaIds });
+      await repo.deleteTargets(tx, targets.filter((t) => !channelIds.includes(t.channelId)).map((t) => t.id));
+      const pending = post.scheduledAt && post.status === 'scheduled' ? post.scheduledAt : null;
+      for (const channelId of channelIds) {
+        const override = overrides.find((o) => o.channelId === channelId);
+        const fields = { text: override?.text ?? null, mediaIds: override?.mediaIds ?? null };
+        const existing = targets.find((t) => t.channelId === channelId);
+        if (existing) {
+          await repo.updateTarget(tx, existing.id, fields);
+        } else {
+          const [created] = await repo.insertTargets(tx, [
+            { organizationId, postId, channelId, ...fields, status: pending ? 'scheduled' : 'draft', scheduledAt: pending },
+          ]);
+          if (pending && created) await enqueuePublish(this.ctx.queue, tx, created, pending > new Date() ? pending : new Date());
+        }
+      }
+      await recomputePostStatus(tx, postId);
+      await recordAudit(tx, { organizationId, actorId, action: 'post.updated', subjectType: 'post', subjectId: postId, data: { fields: Object.keys(input) } });
+    });
+    return this.get(organizationId, postId);
+  }
+
+  async duplicate(organizationId: string, actorId: string, postId: string): Promise<PostDetail> {
+    const source = await repo.findPostRow(this.ctx.db, organizationId, postId);
+    if (!source) throw notFound('Post');
+    const [loaded] = await repo.loadPosts(this.ctx.db, organizationId, [postId]);
+    const live = (loaded?.targets ?? []).filter((t) => t.channel.status !== 'disconnected');
+    if (live.length === 0) throw conflict('no_channels', 'None of this post’s channels is still connected');
+    return this.create(organizationId, source.workspaceId, actorId, {
+      text: source.text,
+      mediaIds: source.mediaIds,
+      channelIds: live.map((t) => t.channelId),
+      targets: live
+        .filter((t) => t.textOverride !== null || t.mediaOverride)
+        .map((t) => ({ channelId: t.channelId, ...(t.textOverride !== null ? { text: t.textOverride } : {}), ...(t.mediaOverride ? { mediaIds: t.mediaIds } : {}) })),
+    });
+  }
+
+  async remove(organizationId: string, actorId: string, postId: string): Promise<void> {
+    await this.ctx.db.transaction(async (tx) => {
+      const post = await repo.lockPost(tx, organizationId, postId);
+      if (!post) throw notFound('Post');
+      const targets = await repo.targetsOfPost(tx, postId);
+      if (!targets.every((t) => t.status === 'draft' || t.status === 'scheduled')) {
+        throw conflict('post_not_deletable', 'Only drafts and scheduled posts can be deleted; this one has already gone (or is going) out');
+      }
+      // Queued publish jobs find no target any more and do nothing.
+      await repo.deletePostRow(tx, postId);
+      await recordAudit(tx, { organizationId, actorId, action: 'post.deleted', subjectType: 'post', subjectId: postId, data: {} });
+    });
+  }
+}
+
+/** Re-derives the post's status (and published time) from its targets, in the caller's transaction. */
+export async function recomputePostStatus(tx: Parameters<typeof repo.targetsOfPost>[0], postId: string): Promise<void> {
+  const targets = await repo.targetsOfPost(tx, postId);
+  const status = derivePostStatus(targets.map((t) => t.status));
+  const published = targets.map((t) => t.publishedAt).filter((d): d is Date => d !== null);
+  const publishedAt = status === 'published' && published.length > 0 ? new Date(Math.max(...published.map((d) => d.getTime()))) : null;
+  await repo.updatePostRow(tx, postId, { status, publishedAt });
+}
+
+function encodeCursor(row: { id: string; at: Date }): string {
+  return Buffer.from(`${row.at.toISOString()}|${row.id}`).toString('base64url');
+}
+
+function decodeCursor(cursor: string | undefined): { at: Date; id: string } | undefined {
+  if (!cursor) return undefined;
+  const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
+  const date = at ? new Date(at) : undefined;
+  if (!date || Number.isNaN(date.getTime()) || !id || !/^[0-9a-f-]{36}$/.test(id)) throw badRequest('invalid_cursor', 'The cursor is not one this API gave out');
+  return { at: date, id };
+}

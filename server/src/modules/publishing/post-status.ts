@@ -1,0 +1,22 @@
+import type { PostStatus, TargetStatus } from '../../db/schema.js';
+
+/**
+ * A post's status, derived from its targets' statuses. Stored on the post (recomputed in the same
+ * transaction as every target change) so lists and calendars can filter on it.
+ */
+export function derivePostStatus(targets: readonly TargetStatus[]): PostStatus {
+  if (targets.length === 0) return 'draft';
+  const has = (s: TargetStatus) => targets.includes(s);
+  if (targets.every((s) => s === 'published')) return 'published';
+  if (has('publishing') || has('retrying')) return 'publishing';
+  if (has('scheduled')) return has('published') ? 'publishing' : 'scheduled';
+  if (has('needs_reauth') || has('needs_review')) return 'needs_attention';
+  if (has('published')) return 'partially_published';
+  if (has('failed')) return 'failed';
+  return 'draft';
+}
+
+/** Targets in these states may still be edited, rescheduled or cancelled. */
+export const EDITABLE_TARGET_STATES: readonly TargetStatus[] = ['draft', 'scheduled', 'retrying', 'failed', 'needs_reauth', 'needs_review'];
+/** Targets in these states have a publish job waiting. */
+export const PENDING_TARGET_STATES: readonly TargetStatus[] = ['scheduled', 'retrying'];

@@ -1,0 +1,119 @@
+import { and, desc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { channels, posts, postTargets, publishAttempts, type AttemptOutcome, type TargetError, type TargetStatus } from '../../db/schema.js';
+
+export type TargetRow = typeof postTargets.$inferSelect;
+
+/**
+ * Claims a target for one publish attempt: the single conditional UPDATE that makes publishing
+ * exactly-once. It succeeds only for the job's version and attempt while the target is pending.
+ */
+export async function claimTarget(db: Db, targetId: string, version: number, attempt: number): Promise<TargetRow | undefined> {
+  const [row] = await db
+    .update(postTargets)
+    .set({ status: 'publishing', attemptCount: sql`${postTargets.attemptCount} + 1`, nextAttemptAt: null, updatedAt: new Date() })
+    .where(
+      and(
+        eq(postTargets.id, targetId),
+        eq(postTargets.version, version),
+        eq(postTargets.attemptCount, attempt),
+        inArray(postTargets.status, ['scheduled', 'retrying']),
+      ),
+    )
+    .returning();
+  return row;
+}
+
+export async function insertAttempt(db: Db, a: { organizationId: string; targetId: string; attemptNo: number; workerId: string }): Promise<string> {
+  const [row] = await db.insert(publishAttempts).values(a).returning({ id: publishAttempts.id });
+  return row!.id;
+}
+
+export async function finishAttempt(
+  db: Db,
+  attemptId: string,
+  result: { outcome: AttemptOutcome; errorMessage?: string | null; platformCode?: string | null; platformPostId?: string | null },
+): Promise<void> {
+  await db
+    .update(publishAttempts)
+    .set({ finishedAt: new Date(), outcome: result.outcome, errorMessage: result.errorMessage ?? null, platformCode: result.platformCode ?? null, platformPostId: result.platformPostId ?? null })
+    .where(eq(publishAttempts.id, attemptId));
+}
+
+/**
+ * Moves a target out of `publishing`, but only if it is still in the attempt this worker claimed
+ * (a reconciler may have settled it meanwhile). Returns false when someone else already did.
+ */
+export async function settleTarget(
+  db: Db,
+  targetId: string,
+  attemptCount: number,
+  patch: {
+    status: TargetStatus;
+    platformPostId?: string | null;
+    permalink?: string | null;
+    publishedAt?: Date | null;
+    lastError?: TargetError | null;
+    nextAttemptAt?: Date | null;
+  },
+): Promise<TargetRow | undefined> {
+  const [row] = await db
+    .update(postTargets)
+    .set({ ...patch, updatedAt: new Date() })
+    .where(and(eq(postTargets.id, targetId), eq(postTargets.status, 'publishing'), eq(postTargets.attemptCount, attemptCount)))
+    .returning();
+  return row;
+}
+
+export interface PublishJobData {
+  target: TargetRow;
+  post: { id: string; text: string; mediaIds: string[]; workspaceId: string };
+  channel: { id: string; platform: string };
+}
+
+export async function loadPublishData(db: Db, targetId: string): Promise<PublishJobData | undefined> {
+  const [row] = await db
+    .select({
+      target: postTargets,
+      post: { id: posts.id, text: posts.text, mediaIds: posts.mediaIds, workspaceId: posts.workspaceId },
+      channel: { id: channels.id, platform: channels.platform },
+    })
+    .from(postTargets)
+    .innerJoin(posts, eq(posts.id, postTargets.postId))
+    .innerJoin(channels, eq(channels.id, postTargets.channelId))
+    .where(eq(postTargets.id, targetId));
+  return row;
+}
+
+export async function latestAttempt(db: Db, targetId: string) {
+  const [row] = await db.select().from(publishAttempts).where(eq(publishAttempts.targetId, targetId)).orderBy(desc(publishAttempts.attemptNo)).limit(1);
+  return row;
+}
+
+/**
+ * Targets left in `publishing`: by a worker that died (its attempt is unfinished and older than the
+ * lease) or by a call whose outcome is unknown (attempt finished as unknown_outcome).
+ */
+export async function orphanedTargets(db: Db, leaseExpiredBefore: Date, limit: number): Promise<string[]> {
+  const rows = await db
+    .select({ id: postTargets.id })
+    .from(postTargets)
+    .innerJoin(publishAttempts, and(eq(publishAttempts.targetId, postTargets.id), eq(publishAttempts.attemptNo, postTargets.attemptCount)))
+    .where(
+      and(
+        eq(postTargets.status, 'publishing'),
+        or(and(isNull(publishAttempts.finishedAt), lt(publishAttempts.startedAt, leaseExpiredBefore)), eq(publishAttempts.outcome, 'unknown_outcome')),
+      ),
+    )
+    .limit(limit);
+  return rows.map((r) => r.id);
+}
+
+/** Pending targets whose time has passed by more than `graceMs` (their job may have been lost). */
+export async function overdueTargets(db: Db, dueBefore: Date, limit: number): Promise<TargetRow[]> {
+  return db
+    .select()
+    .from(postTargets)
+    .where(and(inArray(postTargets.status, ['scheduled', 'retrying']), lt(sql`coalesce(${postTargets.nextAttemptAt}, ${postTargets.scheduledAt})`, dueBefore)))
+    .limit(limit);
+}

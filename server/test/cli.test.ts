@@ -1,0 +1,77 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createPostgresDatabase } from './helpers/app.js';
+import { freePort, runHerald, waitForReady, type HeraldProcess } from './helpers/process.js';
+
+const running: HeraldProcess[] = [];
+const dirs: string[] = [];
+afterAll(async () => {
+  await Promise.all(running.map((p) => p.stop('SIGKILL')));
+  await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
+});
+
+async function start(command: string, env: Record<string, string>) {
+  const port = await freePort();
+  const proc = runHerald(command, { PORT: String(port), HERALD_PUBLIC_URL: `http://127.0.0.1:${port}`, ...env });
+  running.push(proc);
+  await waitForReady(proc);
+  return proc;
+}
+
+async function post(base: string, path: string, body: unknown) {
+  const res = await fetch(base + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return { status: res.status, body: (await res.json()) as any };
+}
+
+const account = { email: 'Owner@Example.com', password: 'a long enough password', name: 'Olive Owner' };
+
+describe.runIf(process.env.HERALD_TEST_DB !== 'postgres')('embedded mode (PGlite on disk)', () => {
+  it('generates its secret key once (0600), and a restart keeps every row', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'herald-cli-'));
+    dirs.push(dataDir);
+    const first = await start('start', { HERALD_DATA_DIR: dataDir });
+    expect((await post(first.url, '/api/v1/auth/register', account)).status).toBe(201);
+    expect(await first.stop('SIGTERM')).toBe(0);
+
+    const keyFile = await stat(join(dataDir, 'secret-keys.json'));
+    expect(keyFile.mode & 0o777).toBe(0o600);
+
+    const second = await start('start', { HERALD_DATA_DIR: dataDir });
+    const login = await post(second.url, '/api/v1/auth/login', { email: 'owner@example.com', password: account.password });
+    expect(login.status).toBe(200);
+    expect(login.body.user.name).toBe('Olive Owner');
+    await second.stop();
+  }, 120_000);
+});
+
+describe.runIf(process.env.HERALD_TEST_DB === 'postgres')('production mode (PostgreSQL)', () => {
+  it('migrates, then serves one database from several api processes and a worker', async () => {
+    const db = await createPostgresDatabase();
+    try {
+      const secret = `k1:${randomBytes(32).toString('base64')}`;
+      const dataDir = await mkdtemp(join(tmpdir(), 'herald-cli-'));
+      dirs.push(dataDir);
+      const env = { DATABASE_URL: db.url, HERALD_SECRET_KEYS: secret, HERALD_DATA_DIR: dataDir };
+
+      const migrate = runHerald('migrate', env);
+      expect(await migrate.exited).toBe(0);
+
+      const [a, b] = await Promise.all([start('api', env), start('api', env)]);
+      const worker = runHerald('worker', env);
+      running.push(worker);
+
+      expect((await post(a.url, '/api/v1/auth/register', account)).status).toBe(201);
+      const login = await post(b.url, '/api/v1/auth/login', { email: account.email, password: account.password });
+      expect(login.status).toBe(200);
+      const me = await fetch(`${a.url}/api/v1/me`, { headers: { authorization: `Bearer ${login.body.accessToken}` } });
+      expect(me.status).toBe(200);
+
+      await Promise.all([a.stop(), b.stop(), worker.stop()]);
+    } finally {
+      await db.drop();
+    }
+  }, 120_000);
+});

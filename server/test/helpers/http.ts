@@ -1,0 +1,42 @@
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+
+export interface ApiResponse<T = any> {
+  status: number;
+  body: T;
+  headers: LightMyRequestResponse['headers'];
+  cookies: LightMyRequestResponse['cookies'];
+}
+
+/** Thin wrapper over app.inject for JSON APIs. */
+export async function call<T = any>(
+  app: FastifyInstance,
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE',
+  url: string,
+  opts: { token?: string | undefined; body?: unknown; cookies?: Record<string, string>; headers?: Record<string, string>; raw?: string | Buffer } = {},
+): Promise<ApiResponse<T>> {
+  const headers: Record<string, string> = { ...opts.headers };
+  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+  if (opts.raw !== undefined) headers['content-type'] ??= 'application/json';
+  const res = await app.inject({
+    method,
+    url,
+    headers,
+    ...(opts.cookies ? { cookies: opts.cookies } : {}),
+    ...(opts.raw !== undefined ? { payload: opts.raw } : opts.body !== undefined ? { payload: opts.body as object } : {}),
+  });
+  let body: unknown = res.body;
+  if ((res.headers['content-type'] ?? '').toString().includes('application/json') && res.body) body = JSON.parse(res.body);
+  return { status: res.statusCode, body: body as T, headers: res.headers, cookies: res.cookies };
+}
+
+let counter = 0;
+/** Registers a fresh user through the API and returns its access token. */
+export async function signUp(app: FastifyInstance, overrides: { email?: string; name?: string; password?: string } = {}) {
+  counter += 1;
+  const email = overrides.email ?? `user${counter}-${Date.now()}@example.com`;
+  const password = overrides.password ?? 'correct horse battery staple';
+  const res = await call(app, 'POST', '/api/v1/auth/register', { body: { email, password, name: overrides.name ?? `User ${counter}` } });
+  if (res.status !== 201) throw new Error(`signUp failed: ${res.status} ${JSON.stringify(res.body)}`);
+  const refresh = res.cookies.find((c) => c.name === 'herald_refresh')?.value;
+  return { user: res.body.user as { id: string; email: string; name: string }, accessToken: res.body.accessToken as string, refreshToken: refresh, email, password };
+}

@@ -1,0 +1,305 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rowsOf } from '../src/db/client.js';
+import type { Role } from '../src/http/permissions.js';
+import { hashToken } from '../src/lib/crypto.js';
+import { createTestApp, type TestApp } from './helpers/app.js';
+import { call, signUp } from './helpers/http.js';
+
+/** Invitations through the HTTP API: issue, list, preview, accept, resend, revoke, expiry and the queued email. */
+
+/** Registration is rate limited per IP; these tests sign many people up from one. */
+const ENV = { AUTH_RATE_LIMIT_MAX: '100000' };
+
+interface Person {
+  id: string;
+  email: string;
+  name: string;
+  token: string;
+}
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp(ENV);
+});
+afterAll(async () => t?.close());
+
+let seq = 0;
+async function person(app = t.app, email?: string): Promise<Person> {
+  seq += 1;
+  const s = await signUp(app, { name: `Person ${seq}`, ...(email ? { email } : {}) });
+  return { id: s.user.id, email: s.email, name: s.user.name, token: s.accessToken };
+}
+
+async function createOrg(owner: Person, name = 'Acme', app = t.app): Promise<string> {
+  const res = await call(app, 'POST', '/api/v1/orgs', { token: owner.token, body: { name } });
+  expect(res.status).toBe(201);
+  return res.body.id as string;
+}
+
+const tokenOf = (acceptUrl: string) => acceptUrl.slice(acceptUrl.lastIndexOf('/invite/') + '/invite/'.length);
+
+async function invite(by: Person, orgId: string, email: string, role: Role, app = t.app) {
+  return call(app, 'POST', `/api/v1/orgs/${orgId}/invitations`, { token: by.token, body: { email, role } });
+}
+
+/** A new person who joined `orgId` with `role` through an invitation. */
+async function member(owner: Person, orgId: string, role: Role): Promise<Person> {
+  const p = await person();
+  const inv = await invite(owner, orgId, p.email, role);
+  expect(inv.status).toBe(201);
+  const accepted = await call(t.app, 'POST', `/api/v1/invitations/${tokenOf(inv.body.acceptUrl)}/accept`, { token: p.token });
+  expect(accepted.status).toBe(200);
+  return p;
+}
+
+async function auditActions(owner: Person, orgId: string): Promise<string[]> {
+  const res = await call(t.app, 'GET', `/api/v1/orgs/${orgId}/audit?limit=200`, { token: owner.token });
+  expect(res.status).toBe(200);
+  return (res.body.items as { action: string }[]).map((e) => e.action);
+}
+
+async function query<T>(text: ReturnType<typeof sql>, db = t.runtime.db): Promise<T[]> {
+  return rowsOf<T>(await db.execute(text));
+}
+
+describe('invitations', () => {
+  it('issues a link whose token is stored only as a hash', async () => {
+    const owner = await person();
+    const orgId = await createOrg(owner, 'Invite Co');
+    const before = Date.now();
+    const res = await invite(owner, orgId, '  New.Person@Example.COM ', 'editor');
+    expect(res.status).toBe(201);
+    expect(res.body).toEqual({
+      id: expect.any(String),
+      email: 'new.person@example.com',
+      role: 'editor',
+      expiresAt: expect.any(String),
+      acceptUrl: expect.stringMatching(/^http:\/\/herald\.test\/invite\/[A-Za-z0-9_-]{40,}$/),
+      emailSent: false,
+    });
+    const ttl = new Date(res.body.expiresAt).getTime() - before;
+    expect(Math.abs(ttl - t.config.auth.invitationTtlDays * 86_400_000)).toBeLessThan(60_000);
+
+    const token = tokenOf(res.body.acceptUrl);
+    const rows = await query<Record<string, unknown>>(sql`select * from invitations where id = ${res.body.id}`);
+    expect(rows[0]!.token_hash).toBe(hashToken(token));
+    expect(JSON.stringify(rows)).not.toContain(token);
+    const audit = await query<{ data: unknown }>(sql`select data from audit_log where organization_id = ${orgId}`);
+    expect(JSON.stringify(audit)).not.toContain(token);
+    expect(await auditActions(owner, orgId)).toContain('invitation.created');
+
+    const list = await call(t.app, 'GET', `/api/v1/orgs/${orgId}/invitations`, { token: owner.token });
+    expect(list.status).toBe(200);
+    expect(list.body.items).toEqual([
+      { id: res.body.id, email: 'new.person@example.com', role: 'editor', invitedBy: { id: owner.id, name: owner.name }, expiresAt: res.body.expiresAt, createdAt: expect.any(String) },
+    ]);
+
+    const preview = await call(t.app, 'GET', `/api/v1/invitations/${token}`);
+    expect(preview.status).toBe(200);
+    expect(preview.body).toEqual({ organization: { id: orgId, name: 'Invite Co' }, email: 'new.person@example.com', role: 'editor', invitedBy: { name: owner.name }, expiresAt: res.body.expiresAt });
+  });
+
+  it('lets the invited person join once, matching the email case-insensitively', async () => {
+    const owner = await person();
+    const orgId = await createOrg(owner, 'Joinable');
+    const invitee = await person(t.app, `Mixed.Case.${Date.now()}@Example.com`);
+    const inv = await invite(owner, orgId, invitee.email.toLowerCase(), 'analyst');
+    const token = tokenOf(inv.body.acceptUrl);
+
+    expect((await call(t.app, 'POST', `/api/v1/invitations/${token}/accept`)).status).toBe(401);
+    const res = await call(t.app, 'POST', `/api/v1/invitations/${token}/accept`, { token: invitee.token });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ organization: { id: orgId, name: 'Joinable' }, role: 'analyst' });
+    const orgs = await call(t.app, 'GET', '/api/v1/orgs', { token: invitee.token });
+    expect(orgs.body.items).toEqual([expect.objectContaining({ id: orgId, role: 'analyst' })]);
+
+    const again = await call(t.app, 'POST', `/api/v1/invitations/${token}/accept`, { token: invitee.token });
+    expect(again.status).toBe(404);
+    expect((await call(t.app, 'GET', `/api/v1/invitations/${token}`)).status).toBe(404);
+    expect((await call(t.app, 'GET', `/api/v1/orgs/${orgId}/invitations`, { token: owner.token })).body.items).toEqual([]);
+    const audit = await call(t.app, 'GET', `/api/v1/orgs/${orgId}/audit`, { token: owner.token });
+    expect(audit.body.items[0]).toMatchObject({ action: 'invitation.accepted', actor: { id: invitee.id }, data: { role: 'analyst' } });
+  });
+
+  it('refuses someone signed in with another email, naming the invited address', async () => {
+    const owner = await person();
+    const orgId = await createOrg(owner);
+    const intruder = await person();
+    const inv = await invite(owner, orgId, 'the.invitee@example.com', 'viewer');
+    const res = await call(t.app, 'POST', `/api/v1/invitations/${tokenOf(inv.body.acceptUrl)}/accept`, { token: intruder.token });
+    expect(res.status).toBe(403);
+    expect(res.body.error.code).toBe('invitation_email_mismatch');
+    expect(res.body.error.message).toContain('the.invitee@example.com');
+    expect((await call(t.app, 'GET', `/api/v1/orgs/${orgId}`, { token: intruder.token })).status).toBe(404);
+    expect((await call(t.app, 'GET', `/api/v1/invitations/${tokenOf(inv.body.acceptUrl)}`)).status).toBe(200);
+  });
+
+  it('accepts exactly once when the same link is used twice at the same moment', async () => {
+    const owner = await person();
+    const orgId = await createOrg(owner);
+    const invitee = await person();
+    const inv = await invite(owner, orgId, invitee.email, 'editor');
+    const url = `/api/v1/invitations/${tokenOf(inv.body.acceptUrl)}/accept`;
+    const results = await Promise.all([call(t.app, 'POST', url, { token: invitee.token }), call(t.app, 'POST', url, { token: invitee.token })]);
+    const statuses = results.map((r) => r.status).sort();
+    expect(statuses[0]).toBe(200);
+    expect([404, 409]).toContain(statuses[1]);
+    const accepted = await query<{ n: number }>(sql`select count(*)::int as n from audit_log where organization_id = ${orgId} and action = 'invitation.accepted'`);
+    expect(Number(accepted[0]!.n)).toBe(1);
+  });
+
+  it('refuses to invite a member, and to accept when already a member', async () => {
+    const owner = await person();
+    const orgId = await createOrg(owner);
+    const m = await member(owner, orgId, 'viewer');
+    const res = await invite(owner, orgId, m.email.toUpperCase(), 'editor');
+    expect(res.status).toBe(409);
+    expect(res.body.error.code).toBe('already_member');
+
+    // Someone who joined by other means while an invitation to them was pending.
+    const late = await person();
+    const inv = await invite(owner, orgId, late.email, 'editor');
+    await t.runtime.db.execute(sql`insert into memberships (organization_id, user_id, role) values (${orgId}, ${late.id}, 'viewer')`);
+    const accept = await call(t.app, 'POST', `/api/v1/invitations/${tokenOf(inv.body.acceptUrl)}/accept`, { token: late.token });
+    expect(accept.status).toBe(409);
+    expect(accept.body.error.code).toBe('already_member');
+    const resend = await call(t.app, 'POST', `/api/v1/orgs/${orgId}/invitations/${inv.body.id}/resend`, { token: owner.token });
+    expect(resend.status).toBe(409);
+  });
+
+  it('lets only owners invite owners', async () => {
+    const owner = await person();
+    const orgId = await createOrg(owner);
+    const admin = await member(owner, orgId, 'admin');
+    const refused = await invite(admin, orgId, 'boss@example.com', 'owner');
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.code).toBe('forbidden');
+    expect((await invite(admin, orgId, 'helper@example.com', 'admin')).status).toBe(201);
+    const byOwner = await invite(owner, orgId, 'boss@example.com', 'owner');
+    expect(byOwner.status).toBe(201);
+    // Nor may an admin re-issue the owner's invitation.
+    expect((await call(t.app, 'POST', `/api/v1/orgs/${orgId}/invitations/${byOwner.body.id}/resend`, { token: admin.token })).status).toBe(403);
+    const editor = await member(owner, orgId, 'editor');
+    expect((await invite(editor, orgId, 'x@example.com', 'viewer')).status).toBe(403);
+  });
+
+  it('replaces a pending invitation for the same email', async () => {
+    const owner = await person();
+    const orgId = await createOrg(owner);
+    const first = await invite(owner, orgId, 'twice@example.com', 'viewer');
+    const second = await invite(owner, orgId, 'Twice@Example.com', 'editor');
+    expect(second.status).toBe(201);
+    expect((await call(t.app, 'GET', `/api/v1/invitations/${tokenOf(first.body.acceptUrl)}`)).status).toBe(404);
+    expect((await call(t.app, 'GET', `/api/v1/invitations/${tokenOf(second.body.acceptUrl)}`)).body.role).toBe('editor');
+    const list = await call(t.app, 'GET', `/api/v1/orgs/${orgId}/invitations`, { token: owner.token });
+    expect(list.body.items.map((i: { id: string }) => i.id)).toEqual([second.body.id]);
+  });
+
+  it('refuses malformed invitations', async () => {
+    const owner = await person();
+    const orgId = await createOrg(owner);
+    for (const body of [{}, { email: 'not-an-email', role: 'viewer' }, { email: 'a@example.com', role: 'king' }, { email: 'a@example.com' }, { role: 'viewer' }]) {
+      const res = await call(t.app, 'POST', `/api/v1/orgs/${orgId}/invitations`, { token: owner.token, body });
+      expect(res.status).toBe(400);
+      expect(res.body.error.code).toBe('validation_failed');
+    }
+    // The router caps path parameters at 100 characters before the route runs.
+    expect((await call(t.app, 'GET', `/api/v1/invitations/${'x'.repeat(600)}`)).status).toBe(414);
+    expect((await call(t.app, 'GET', '/api/v1/invitations/no-such-token')).status).toBe(404);
+    expect((await call(t.app, 'POST', `/api/v1/orgs/${orgId}/invitations/nope/resend`, { token: owner.token })).status).toBe(400);
+    expect((await call(t.app, 'DELETE', `/api/v1/orgs/${orgId}/invitations/00000000-0000-4000-8000-000000000000`, { token: owner.token })).status).toBe(404);
+  });
+
+  it('revokes: the link stops working', async () => {
+    const owner = await person();
+    const orgId = await createOrg(owner);
+    const admin = await member(owner, orgId, 'admin');
+    const invitee = await person();
+    const inv = await invite(owner, orgId, invitee.email, 'viewer');
+    const token = tokenOf(inv.body.acceptUrl);
+    const url = `/api/v1/orgs/${orgId}/invitations/${inv.body.id}`;
+    expect((await call(t.app, 'DELETE', url, { token: admin.token })).status).toBe(204);
+    expect((await call(t.app, 'DELETE', url, { token: admin.token })).status).toBe(404);
+    expect((await call(t.app, 'GET', `/api/v1/invitations/${token}`)).status).toBe(404);
+    expect((await call(t.app, 'POST', `/api/v1/invitations/${token}/accept`, { token: invitee.token })).status).toBe(404);
+    expect((await call(t.app, 'POST', `${url}/resend`, { token: owner.token })).status).toBe(404);
+    expect((await call(t.app, 'GET', `/api/v1/orgs/${orgId}/invitations`, { token: owner.token })).body.items).toEqual([]);
+    expect(await auditActions(owner, orgId)).toContain('invitation.revoked');
+  });
+
+  it('expires: 410 until resent', async () => {
+    const owner = await person();
+    const orgId = await createOrg(owner);
+    const invitee = await person();
+    const inv = await invite(owner, orgId, invitee.email, 'editor');
+    await t.runtime.db.execute(sql`update invitations set expires_at = now() - interval '1 minute' where id = ${inv.body.id}`);
+    const token = tokenOf(inv.body.acceptUrl);
+    const preview = await call(t.app, 'GET', `/api/v1/invitations/${token}`);
+    expect(preview.status).toBe(410);
+    expect(preview.body.error.code).toBe('invitation_expired');
+    const accept = await call(t.app, 'POST', `/api/v1/invitations/${token}/accept`, { token: invitee.token });
+    expect(accept.status).toBe(410);
+    expect((await call(t.app, 'GET', `/api/v1/orgs/${orgId}/invitations`, { token: owner.token })).body.items).toEqual([]);
+
+    const resent = await call(t.app, 'POST', `/api/v1/orgs/${orgId}/invitations/${inv.body.id}/resend`, { token: owner.token });
+    expect(resent.status).toBe(200);
+    expect(new Date(resent.body.expiresAt).getTime()).toBeGreaterThan(Date.now());
+    expect((await call(t.app, 'POST', `/api/v1/invitations/${tokenOf(resent.body.acceptUrl)}/accept`, { token: invitee.token })).status).toBe(200);
+  });
+
+  it('resends under a new link; the old one stops working', async () => {
+    const owner = await person();
+    const orgId = await createOrg(owner);
+    const invitee = await person();
+    const inv = await invite(owner, orgId, invitee.email, 'viewer');
+    const res = await call(t.app, 'POST', `/api/v1/orgs/${orgId}/invitations/${inv.body.id}/resend`, { token: owner.token });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ ...inv.body, expiresAt: expect.any(String), acceptUrl: expect.stringMatching(/^http:\/\/herald\.test\/invite\//) });
+    expect(res.body.acceptUrl).not.toBe(inv.body.acceptUrl);
+    expect(new Date(res.body.expiresAt).getTime()).toBeGreaterThanOrEqual(new Date(inv.body.expiresAt).getTime());
+    expect((await call(t.app, 'GET', `/api/v1/invitations/${tokenOf(inv.body.acceptUrl)}`)).status).toBe(404);
+    expect((await call(t.app, 'POST', `/api/v1/invitations/${tokenOf(inv.body.acceptUrl)}/accept`, { token: invitee.token })).status).toBe(404);
+    expect((await call(t.app, 'POST', `/api/v1/invitations/${tokenOf(res.body.acceptUrl)}/accept`, { token: invitee.token })).status).toBe(200);
+    expect((await call(t.app, 'POST', `/api/v1/orgs/${orgId}/invitations/${inv.body.id}/resend`, { token: owner.token })).status).toBe(404);
+  });
+});
+
+describe('invitation email', () => {
+  let mail: TestApp;
+  beforeAll(async () => {
+    mail = await createTestApp({ ...ENV, SMTP_URL: 'smtp://127.0.0.1:1' });
+  });
+  afterAll(async () => mail?.close());
+
+  async function emailJobs(): Promise<{ to: string; subject: string; text: string; html: string }[]> {
+    const rows = await query<{ data: { to: string; subject: string; text: string; html: string } }>(
+      sql`select data from pgboss.job where name = 'send-email' order by created_on`,
+      mail.runtime.db,
+    );
+    return rows.map((r) => (typeof r.data === 'string' ? JSON.parse(r.data) : r.data));
+  }
+
+  it('queues the email in the invitation’s transaction when SMTP is configured', async () => {
+    const owner = await person(mail.app);
+    const orgId = await createOrg(owner, 'Mail <Co>', mail.app);
+    const res = await invite(owner, orgId, 'mailed@example.com', 'editor', mail.app);
+    expect(res.status).toBe(201);
+    expect(res.body.emailSent).toBe(true);
+    let jobs = await emailJobs();
+    expect(jobs).toHaveLength(1);
+    expect(jobs[0]).toMatchObject({ to: 'mailed@example.com', subject: expect.stringContaining('Mail <Co>') });
+    expect(jobs[0]!.text).toContain(res.body.acceptUrl);
+    expect(jobs[0]!.html).toContain('Mail &lt;Co&gt;');
+
+    const resent = await call(mail.app, 'POST', `/api/v1/orgs/${orgId}/invitations/${res.body.id}/resend`, { token: owner.token });
+    expect(resent.body.emailSent).toBe(true);
+    jobs = await emailJobs();
+    expect(jobs).toHaveLength(2);
+    expect(jobs[1]!.text).toContain(resent.body.acceptUrl);
+
+    // A refused invitation queues nothing.
+    expect((await invite(owner, orgId, owner.email, 'viewer', mail.app)).status).toBe(409);
+    expect(await emailJobs()).toHaveLength(2);
+  });
+});

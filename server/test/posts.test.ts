@@ -1,0 +1,146 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from './helpers/app.js';
+import { call } from './helpers/http.js';
+import { ownerWithWorkspace } from './helpers/workspace.js';
+
+/** Composing, validating, listing, the calendar and the queue (no worker runs in this file). */
+let t: TestApp;
+let s: Awaited<ReturnType<typeof ownerWithWorkspace>>;
+
+beforeAll(async () => {
+  t = await createTestApp({ AUTH_RATE_LIMIT_MAX: '100000' });
+  s = await ownerWithWorkspace(t.app, { timezone: 'Asia/Kolkata', sandboxChannels: 2 });
+});
+afterAll(async () => t?.close());
+
+const api = (method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', url: string, body?: unknown, token = s.token) =>
+  call(t.app, method, `/api/v1${url}`, { token, ...(body === undefined ? {} : { body }) });
+
+describe('composing', () => {
+  it('creates a draft with one target per channel and per-channel text', async () => {
+    const res = await api('POST', `/workspaces/${s.workspaceId}/posts`, {
+      text: 'Weekend brunch is back',
+      channelIds: s.channelIds,
+      targets: [{ channelId: s.channelIds[1], text: 'Brunch! 🥞' }],
+    });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ status: 'draft', scheduledAt: null, text: 'Weekend brunch is back' });
+    expect(res.body.targets.map((x: any) => [x.channelId, x.text, x.textOverride, x.status])).toEqual([
+      [s.channelIds[0], 'Weekend brunch is back', null, 'draft'],
+      [s.channelIds[1], 'Brunch! 🥞', 'Brunch! 🥞', 'draft'],
+    ]);
+    expect(res.body.checks).toHaveLength(2);
+    expect(res.body.checks[1]).toMatchObject({ textLength: 9, textMax: 5000, errors: [] });
+  });
+
+  it('names the channel and the rule when text breaks a channel’s limit', async () => {
+    const res = await api('POST', `/workspaces/${s.workspaceId}/posts`, { text: 'ok', channelIds: s.channelIds, targets: [{ channelId: s.channelIds[0], text: 'x'.repeat(5001) }] });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('content_rules_violated');
+    expect(res.body.error.message).toContain('Practice 1');
+    expect(res.body.error.details.violations).toEqual([expect.objectContaining({ channelId: s.channelIds[0], rule: 'text_too_long', platform: 'sandbox' })]);
+  });
+
+  it('previews rule checks without saving', async () => {
+    const res = await api('POST', `/workspaces/${s.workspaceId}/posts/preview`, { text: 'y'.repeat(5003), channelIds: [s.channelIds[0]] });
+    expect(res.status).toBe(200);
+    expect(res.body.ok).toBe(false);
+    expect(res.body.checks[0]).toMatchObject({ textLength: 5003, textMax: 5000 });
+  });
+
+  it('refuses unknown channels, unknown media and malformed input with 400s', async () => {
+    const other = '00000000-0000-4000-8000-000000000000';
+    expect((await api('POST', `/workspaces/${s.workspaceId}/posts`, { text: 'a', channelIds: [other] })).body.error.code).toBe('channel_not_found');
+    expect((await api('POST', `/workspaces/${s.workspaceId}/posts`, { text: 'a', channelIds: s.channelIds, mediaIds: [other] })).body.error.code).toBe('media_not_found');
+    const bad = await api('POST', `/workspaces/${s.workspaceId}/posts`, { text: 5, channelIds: [], scheduledAt: 'tomorrow' });
+    expect(bad.status).toBe(400);
+    expect(Object.keys(bad.body.error.details.fields).sort()).toEqual(['channelIds', 'scheduledAt', 'text']);
+    const both = await api('POST', `/workspaces/${s.workspaceId}/posts`, { text: 'a', channelIds: s.channelIds, publishNow: true, scheduledAt: new Date(Date.now() + 60_000).toISOString() });
+    expect(both.status).toBe(400);
+  });
+
+  it('edits a draft: text, channels and overrides', async () => {
+    const created = await api('POST', `/workspaces/${s.workspaceId}/posts`, { text: 'v1', channelIds: s.channelIds });
+    const edited = await api('PATCH', `/posts/${created.body.id}`, { text: 'v2', channelIds: [s.channelIds[1]], targets: [{ channelId: s.channelIds[1], text: 'v2 short' }] });
+    expect(edited.status).toBe(200);
+    expect(edited.body.text).toBe('v2');
+    expect(edited.body.targets.map((x: any) => [x.channelId, x.text])).toEqual([[s.channelIds[1], 'v2 short']]);
+    expect((await api('PATCH', `/posts/${created.body.id}`, {})).status).toBe(400);
+  });
+
+  it('deletes drafts and scheduled posts', async () => {
+    const created = await api('POST', `/workspaces/${s.workspaceId}/posts`, { text: 'bye', channelIds: s.channelIds, scheduledAt: new Date(Date.now() + 3_600_000).toISOString() });
+    expect((await api('DELETE', `/posts/${created.body.id}`)).status).toBe(204);
+    expect((await api('GET', `/posts/${created.body.id}`)).status).toBe(404);
+  });
+});
+
+describe('lists, calendar and queue', () => {
+  it('lists with filters and cursor paging', async () => {
+    const ws = await api('POST', `/orgs/${s.orgId}/workspaces`, { name: 'List brand', timezone: 'UTC' });
+    const ch = await api('POST', `/workspaces/${ws.body.id}/channels/sandbox`, { name: 'L' });
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) ids.push((await api('POST', `/workspaces/${ws.body.id}/posts`, { text: `p${i}`, channelIds: [ch.body.id] })).body.id);
+    const scheduled = await api('POST', `/workspaces/${ws.body.id}/posts`, { text: 'later', channelIds: [ch.body.id], scheduledAt: new Date(Date.now() + 86_400_000).toISOString() });
+    const page1 = await api('GET', `/workspaces/${ws.body.id}/posts?limit=4`);
+    expect(page1.body.items).toHaveLength(4);
+    expect(page1.body.items[0].id).toBe(scheduled.body.id);
+    const page2 = await api('GET', `/workspaces/${ws.body.id}/posts?limit=4&cursor=${page1.body.nextCursor}`);
+    expect(page2.body.items).toHaveLength(2);
+    expect(page2.body.nextCursor).toBeNull();
+    expect(new Set([...page1.body.items, ...page2.body.items].map((p: any) => p.id)).size).toBe(6);
+    const drafts = await api('GET', `/workspaces/${ws.body.id}/posts?status=draft&limit=100`);
+    expect(drafts.body.items.map((p: any) => p.id).sort()).toEqual([...ids].sort());
+    expect((await api('GET', `/workspaces/${ws.body.id}/posts?cursor=bogus`)).body.error.code).toBe('invalid_cursor');
+  });
+
+  it('groups the calendar by local day in the workspace time zone (Asia/Kolkata, +05:30)', async () => {
+    // 20:00 UTC on Dec 1 is 01:30 on Dec 2 in Kolkata.
+    const created = await api('POST', `/workspaces/${s.workspaceId}/posts`, { text: 'midnight snack', channelIds: [s.channelIds[0]], scheduledAt: '2030-12-01T20:00:00Z' });
+    const cal = await api('GET', `/workspaces/${s.workspaceId}/calendar?from=2030-12-01&to=2030-12-02`);
+    expect(cal.status).toBe(200);
+    expect(cal.body.timezone).toBe('Asia/Kolkata');
+    expect(cal.body.days.map((d: any) => [d.date, d.posts.map((p: any) => p.id)])).toEqual([
+      ['2030-12-01', []],
+      ['2030-12-02', [created.body.id]],
+    ]);
+    expect((await api('GET', `/workspaces/${s.workspaceId}/calendar?from=2030-01-01&to=2030-06-01`)).body.error.code).toBe('range_too_long');
+    expect((await api('GET', `/workspaces/${s.workspaceId}/calendar?from=2030-13-01&to=2030-12-02`)).status).toBe(400);
+  });
+
+  it('keeps calendar days right across a DST change (Europe/Berlin, 2030-03-31)', async () => {
+    const ws = await api('POST', `/orgs/${s.orgId}/workspaces`, { name: 'Berlin', timezone: 'Europe/Berlin' });
+    const ch = await api('POST', `/workspaces/${ws.body.id}/channels/sandbox`, { name: 'B' });
+    // 23:30 UTC on Mar 30 is 00:30 CET on Mar 31; 22:30 UTC on Mar 31 is 00:30 CEST on Apr 1.
+    const a = await api('POST', `/workspaces/${ws.body.id}/posts`, { text: 'a', channelIds: [ch.body.id], scheduledAt: '2030-03-30T23:30:00Z' });
+    const b = await api('POST', `/workspaces/${ws.body.id}/posts`, { text: 'b', channelIds: [ch.body.id], scheduledAt: '2030-03-31T22:30:00Z' });
+    const cal = await api('GET', `/workspaces/${ws.body.id}/calendar?from=2030-03-30&to=2030-04-01`);
+    expect(cal.body.days.map((d: any) => [d.date, d.posts.map((p: any) => p.id)])).toEqual([
+      ['2030-03-30', []],
+      ['2030-03-31', [a.body.id]],
+      ['2030-04-01', [b.body.id]],
+    ]);
+  });
+
+  it('queues posts into the next free posting slots', async () => {
+    const ws = await api('POST', `/orgs/${s.orgId}/workspaces`, { name: 'Queue', timezone: 'Asia/Kolkata' });
+    const ch = await api('POST', `/workspaces/${ws.body.id}/channels/sandbox`, { name: 'Q' });
+    const allWeek = [1, 2, 3, 4, 5, 6, 7].flatMap((weekday) => [{ weekday, time: '09:30' }, { weekday, time: '17:00' }]);
+    expect((await api('PUT', `/channels/${ch.body.id}/slots`, { slots: allWeek })).status).toBe(200);
+    const first = await api('POST', `/workspaces/${ws.body.id}/posts`, { text: 'one', channelIds: [ch.body.id] });
+    const second = await api('POST', `/workspaces/${ws.body.id}/posts`, { text: 'two', channelIds: [ch.body.id] });
+    const q1 = await api('POST', `/posts/${first.body.id}/queue`);
+    const q2 = await api('POST', `/posts/${second.body.id}/queue`);
+    expect(q1.status).toBe(200);
+    expect(q1.body.status).toBe('scheduled');
+    const at1 = new Date(q1.body.scheduledAt);
+    const at2 = new Date(q2.body.scheduledAt);
+    expect(at2.getTime()).toBeGreaterThan(at1.getTime());
+    for (const at of [at1, at2]) {
+      const local = at.toLocaleTimeString('en-GB', { timeZone: 'Asia/Kolkata', hour: '2-digit', minute: '2-digit' });
+      expect(['09:30', '17:00']).toContain(local);
+    }
+    const noSlots = await api('POST', `/workspaces/${s.workspaceId}/posts`, { text: 'x', channelIds: [s.channelIds[0]] });
+    expect((await api('POST', `/posts/${noSlots.body.id}/queue`)).body.error.code).toBe('no_free_slot');
+  });
+});
