@@ -1,0 +1,89 @@
+// First-run setup → create organization → create workspace → invite a member → the member accepts in
+// a second browser context → the member sees the workspace. Screenshots go to e2e/screenshots/.
+import assert from 'node:assert/strict';
+import { launchBrowser, shot, startHerald, step } from './lib.mjs';
+
+export default async function foundation() {
+  const herald = await startHerald();
+  const browser = await launchBrowser();
+  try {
+    const owner = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await owner.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e));
+
+    await step('first visit offers the owner setup', async () => {
+      await page.goto(herald.url);
+      await page.waitForURL('**/setup');
+      await shot(page, 'foundation-01-setup');
+      await page.getByTestId('setup-name').fill('Olivia Owner');
+      await page.getByTestId('setup-email').fill('olivia@example.com');
+      await page.getByTestId('setup-password').fill('a very good password');
+      await page.getByTestId('setup-org').fill('Olivia Studio');
+      await page.getByTestId('setup-submit').click();
+      await page.waitForURL(/\/orgs\/[0-9a-f-]{36}$/);
+    });
+
+    await step('create an organization', async () => {
+      await page.getByTestId('org-switcher').click();
+      await page.getByTestId('create-org').click();
+      await page.getByTestId('org-name').fill('Acme Agency');
+      await page.getByTestId('org-submit').click();
+      await page.getByTestId('org-switcher').filter({ hasText: 'Acme Agency' }).waitFor();
+      await shot(page, 'foundation-02-organization');
+    });
+
+    await step('create a workspace', async () => {
+      await page.getByTestId('new-workspace').first().click();
+      await page.getByTestId('workspace-name').fill('Blue Bottle Café');
+      const tz = page.getByTestId('workspace-timezone');
+      await tz.fill('Asia/Kolkata');
+      await tz.press('Enter');
+      await page.getByTestId('workspace-submit').click();
+      await page.getByTestId('nav-workspaces').click();
+      await page.getByTestId('workspace-card').filter({ hasText: 'Blue Bottle Café' }).waitFor();
+      await shot(page, 'foundation-03-workspace');
+    });
+
+    let inviteUrl;
+    await step('invite a member', async () => {
+      await page.getByTestId('nav-members').click();
+      await page.getByTestId('invite-email').fill('mia@example.com');
+      await page.getByTestId('invite-role').selectOption('editor');
+      await page.getByTestId('invite-submit').click();
+      const link = page.getByTestId('invite-link');
+      await link.waitFor();
+      inviteUrl = await link.inputValue();
+      assert.match(inviteUrl, /\/invite\/[A-Za-z0-9_-]{20,}$/);
+      await shot(page, 'foundation-04-invitation');
+    });
+
+    await step('the member signs up and accepts in another browser', async () => {
+      const memberContext = await browser.newContext({ viewport: { width: 390, height: 844 } });
+      const member = await memberContext.newPage();
+      member.on('pageerror', (e) => errors.push(e));
+      await member.goto(inviteUrl);
+      await member.getByTestId('invite-register').click();
+      await member.getByTestId('register-name').fill('Mia Member');
+      const email = member.getByTestId('register-email');
+      assert.equal(await email.inputValue(), 'mia@example.com');
+      await member.getByTestId('register-password').fill('another good password');
+      await member.getByTestId('register-submit').click();
+      await member.getByTestId('accept-invitation').click();
+      await member.getByTestId('workspace-card').filter({ hasText: 'Blue Bottle Café' }).waitFor();
+      await shot(member, 'foundation-05-member-sees-workspace');
+      await memberContext.close();
+    });
+
+    await step('the owner sees the new member', async () => {
+      await page.reload();
+      await page.getByTestId('member-row').filter({ hasText: 'Mia Member' }).waitFor();
+      await shot(page, 'foundation-06-members');
+    });
+
+    assert.deepEqual(errors.map(String), []);
+  } finally {
+    await browser.close();
+    await herald.stop();
+  }
+}
