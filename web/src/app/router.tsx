@@ -1,0 +1,103 @@
+import { createBrowserRouter, Navigate } from 'react-router';
+import { PageLoader } from '../components/spinner';
+import { OrgScope } from '../features/orgs/org-scope';
+import { AppGate, GuestOnly, RequireAuth } from '../features/session/guards';
+import { WorkspaceScope } from '../features/workspaces/workspace-scope';
+import { AppShell } from '../layouts/app-shell';
+import { ActivityPage } from '../pages/activity-page';
+import { CreateFirstOrgPage } from '../pages/create-first-org-page';
+import { ForgotPasswordPage } from '../pages/forgot-password-page';
+import { HomeRedirect } from '../pages/home-redirect';
+import { InvitePage } from '../pages/invite-page';
+import { LoginPage } from '../pages/login-page';
+import { MembersPage } from '../pages/members-page';
+import { NotFoundPage } from '../pages/not-found-page';
+import { OrgHomePage } from '../pages/org-home-page';
+import { OrgSettingsPage } from '../pages/org-settings-page';
+import { ProfilePage } from '../pages/profile-page';
+import { RegisterPage } from '../pages/register-page';
+import { ResetPasswordPage } from '../pages/reset-password-page';
+import { SetupPage } from '../pages/setup-page';
+import { WorkspaceSettingsPage } from '../pages/workspace-settings-page';
+import { RouteError } from './route-error';
+
+// The publishing pages load on first visit, keeping the first download small.
+const calendar = () => import('../pages/calendar-page').then((m) => ({ Component: m.CalendarPage }));
+const compose = () => import('../pages/compose-page').then((m) => ({ Component: m.ComposePage }));
+const editPost = () => import('../pages/compose-page').then((m) => ({ Component: m.EditPostPage }));
+const posts = () => import('../pages/posts-page').then((m) => ({ Component: m.PostsPage }));
+const postDetail = () => import('../pages/post-detail-page').then((m) => ({ Component: m.PostDetailPage }));
+const channels = () => import('../pages/channels-page').then((m) => ({ Component: m.ChannelsPage }));
+const media = () => import('../pages/media-page').then((m) => ({ Component: m.MediaPage }));
+const sandboxFeed = () => import('../pages/sandbox-feed-page').then((m) => ({ Component: m.SandboxFeedPage }));
+
+/**
+ * Every address of the dashboard. Workspace features (calendar, compose, posts, channels, media; later
+ * analytics) are children of `workspaces/:workspaceId` and entries of the sidebar's workspace section.
+ */
+export const router = createBrowserRouter([
+  {
+    element: <AppGate />,
+    errorElement: <RouteError />,
+    // Shown while a lazily loaded page's code arrives on a first visit.
+    hydrateFallbackElement: (
+      <div className="flex min-h-dvh items-center justify-center">
+        <PageLoader label="Starting Herald" />
+      </div>
+    ),
+    children: [
+      { path: 'setup', element: <SetupPage /> },
+      {
+        element: <GuestOnly />,
+        children: [
+          { path: 'login', element: <LoginPage /> },
+          { path: 'register', element: <RegisterPage /> },
+          { path: 'forgot-password', element: <ForgotPasswordPage /> },
+        ],
+      },
+      { path: 'reset-password', element: <ResetPasswordPage /> },
+      { path: 'invite/:token', element: <InvitePage /> },
+      {
+        element: <RequireAuth />,
+        children: [
+          { index: true, element: <HomeRedirect /> },
+          { path: 'orgs/new', element: <CreateFirstOrgPage /> },
+          {
+            element: <AppShell />,
+            children: [
+              { path: 'profile', element: <ProfilePage /> },
+              // The permalink the sandbox gives published posts: `${publicUrl}/sandbox/<channelId>#<postId>`.
+              { path: 'sandbox/:channelId', lazy: sandboxFeed },
+              {
+                path: 'orgs/:orgId',
+                element: <OrgScope />,
+                children: [
+                  { index: true, element: <OrgHomePage /> },
+                  { path: 'members', element: <MembersPage /> },
+                  { path: 'activity', element: <ActivityPage /> },
+                  { path: 'settings', element: <OrgSettingsPage /> },
+                  {
+                    path: 'workspaces/:workspaceId',
+                    element: <WorkspaceScope />,
+                    children: [
+                      { index: true, element: <Navigate to="calendar" replace /> },
+                      { path: 'calendar', lazy: calendar },
+                      { path: 'compose', lazy: compose },
+                      { path: 'posts', lazy: posts },
+                      { path: 'posts/:postId', lazy: postDetail },
+                      { path: 'posts/:postId/edit', lazy: editPost },
+                      { path: 'channels', lazy: channels },
+                      { path: 'media', lazy: media },
+                      { path: 'settings', element: <WorkspaceSettingsPage /> },
+                    ],
+                  },
+                ],
+              },
+            ],
+          },
+        ],
+      },
+      { path: '*', element: <NotFoundPage /> },
+    ],
+  },
+]);

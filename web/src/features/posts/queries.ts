@@ -1,0 +1,85 @@
+import { queryOptions, type QueryClient } from '@tanstack/react-query';
+import { api, call } from '../../api/client';
+import type { Post, PostDetail, PostStatus } from '../../api/types';
+import { PENDING_TARGET_STATES } from './status';
+
+export const postQuery = (postId: string) =>
+  queryOptions({
+    queryKey: ['post', postId],
+    queryFn: () => call(api.GET('/api/v1/posts/{postId}', { params: { path: { postId } } })),
+  });
+
+export const calendarQuery = (workspaceId: string, from: string, to: string) =>
+  queryOptions({
+    queryKey: ['calendar', workspaceId, from, to],
+    queryFn: () => call(api.GET('/api/v1/workspaces/{workspaceId}/calendar', { params: { path: { workspaceId }, query: { from, to } } })),
+  });
+
+export interface PostFilters {
+  status?: PostStatus | undefined;
+  channelId?: string | undefined;
+  /** ISO date-times with offsets. */
+  from?: string | undefined;
+  to?: string | undefined;
+}
+
+export const postsPage = (workspaceId: string, filters: PostFilters, cursor: string | null, limit = 25) =>
+  call(
+    api.GET('/api/v1/workspaces/{workspaceId}/posts', {
+      params: {
+        path: { workspaceId },
+        query: {
+          limit,
+          ...(filters.status ? { status: filters.status } : {}),
+          ...(filters.channelId ? { channelId: filters.channelId } : {}),
+          ...(filters.from ? { from: filters.from } : {}),
+          ...(filters.to ? { to: filters.to } : {}),
+          ...(cursor ? { cursor } : {}),
+        },
+      },
+    }),
+  );
+
+/** After any change to a post: its detail, the lists and the calendar are refetched. */
+export async function refreshPosts(queryClient: QueryClient, workspaceId: string, post?: PostDetail): Promise<void> {
+  if (post) queryClient.setQueryData(['post', post.id], post);
+  await Promise.all([
+    queryClient.invalidateQueries({ queryKey: ['posts', workspaceId] }),
+    queryClient.invalidateQueries({ queryKey: ['calendar', workspaceId] }),
+    post ? queryClient.invalidateQueries({ queryKey: ['post', post.id] }) : Promise.resolve(),
+  ]);
+}
+
+export const postActions = {
+  schedule: (postId: string, scheduledAt: string) => call(api.POST('/api/v1/posts/{postId}/schedule', { params: { path: { postId } }, body: { scheduledAt } })),
+  publishNow: (postId: string) => call(api.POST('/api/v1/posts/{postId}/publish-now', { params: { path: { postId } } })),
+  queue: (postId: string) => call(api.POST('/api/v1/posts/{postId}/queue', { params: { path: { postId } } })),
+  cancel: (postId: string) => call(api.POST('/api/v1/posts/{postId}/cancel', { params: { path: { postId } } })),
+  duplicate: (postId: string) => call(api.POST('/api/v1/posts/{postId}/duplicate', { params: { path: { postId } } })),
+  remove: (postId: string) => call(api.DELETE('/api/v1/posts/{postId}', { params: { path: { postId } } })),
+};
+
+/** When a post goes (or went) out: its publish time, else its scheduled time. */
+export const postWhen = (post: Pick<Post, 'publishedAt' | 'scheduledAt'>) => post.publishedAt ?? post.scheduledAt;
+
+/**
+ * Whether a post is about to change on its own: a target publishing or retrying, or scheduled within
+ * the next minute. Pages showing it then refresh every 2 seconds.
+ */
+export function isPostLive(post: Pick<Post, 'targets' | 'status'>, now = Date.now()): boolean {
+  if (post.status === 'publishing') return true;
+  return post.targets.some(
+    (t) =>
+      t.status === 'publishing' ||
+      t.status === 'retrying' ||
+      (PENDING_TARGET_STATES.includes(t.status) && t.scheduledAt !== null && new Date(t.scheduledAt).getTime() - now < 60_000) ||
+      (t.nextAttemptAt !== null && new Date(t.nextAttemptAt).getTime() - now < 60_000),
+  );
+}
+
+/** First line of a post's text, for titles and chips. */
+export function postTitle(text: string, max = 80): string {
+  const line = text.trim().split('\n')[0]?.trim() ?? '';
+  if (!line) return 'Untitled post';
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}
