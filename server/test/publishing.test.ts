@@ -100,6 +100,27 @@ describe('scheduled publishing', { timeout: 60_000 }, () => {
     expect((await settled(created.body.id)).status).toBe('published');
   });
 
+  it('keeps a post’s status true when many of its targets settle at the same moment', async () => {
+    const wide = await ownerWithWorkspace(t.app, { sandboxChannels: 8 });
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const res = await call(t.app, 'POST', `/api/v1/workspaces/${wide.workspaceId}/posts`, {
+        token: wide.token,
+        body: { text: `Wide ${i} ${randomUUID()}`, channelIds: wide.channelIds, publishNow: true },
+      });
+      expect(res.status).toBe(201);
+      ids.push(res.body.id);
+    }
+    for (const id of ids) {
+      const post = await eventually(async () => {
+        const p = (await call(t.app, 'GET', `/api/v1/posts/${id}`, { token: wide.token })).body;
+        return p.targets.every((x: { status: string }) => x.status === 'published') ? p : undefined;
+      });
+      // Read after every target committed: the post must agree with its targets.
+      expect(post.status).toBe('published');
+    }
+  });
+
   it('refuses scheduling in the past', async () => {
     const res = await api('POST', `/workspaces/${s.workspaceId}/posts`, { text: 'late', channelIds: s.channelIds, scheduledAt: new Date(Date.now() - 60_000).toISOString() });
     expect(res.status).toBe(400);

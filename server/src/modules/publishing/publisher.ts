@@ -37,6 +37,7 @@ export class Publisher {
 
   async handle(job: { targetId: string; version: number; attempt: number }): Promise<void> {
     const claimed = await this.ctx.db.transaction(async (tx) => {
+      await repo.lockPostOfTarget(tx, job.targetId);
       const target = await repo.claimTarget(tx, job.targetId, job.version, job.attempt);
       if (!target) return null;
       const attemptId = await repo.insertAttempt(tx, { organizationId: target.organizationId, targetId: target.id, attemptNo: target.attemptCount, workerId: this.workerId });
@@ -152,6 +153,7 @@ function toTargetError(err: ProviderError): TargetError {
 export async function settle(ctx: AppContext, targetId: string, attemptCount: number, attemptId: string, outcome: Outcome): Promise<void> {
   const { maxAttempts, retryBaseMs } = ctx.config.publishing;
   await ctx.db.transaction(async (tx) => {
+    await repo.lockPostOfTarget(tx, targetId);
     const common = { errorMessage: 'error' in outcome ? outcome.error.message : null, platformCode: 'error' in outcome ? (outcome.error.platformCode ?? null) : null };
     let settled: repo.TargetRow | undefined;
     switch (outcome.kind) {

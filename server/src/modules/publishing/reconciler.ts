@@ -24,6 +24,7 @@ export async function reconcileTarget(ctx: AppContext, targetId: string): Promis
 
   const review = async (why: string) => {
     await ctx.db.transaction(async (tx) => {
+      await repo.lockPostOfTarget(tx, targetId);
       const settled = await repo.settleTarget(tx, targetId, target.attemptCount, { status: 'needs_review', lastError: { kind: 'unknown_outcome', message: why } });
       if (attempt && !attempt.finishedAt) await repo.finishAttempt(tx, attempt.id, { outcome: 'abandoned', errorMessage: why });
       if (!settled) return;
