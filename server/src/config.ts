@@ -61,6 +61,26 @@ const EnvSchema = z.object({
   HERALD_PUBLISH_RETRY_BASE_MS: z.coerce.number().int().min(10).default(30_000),
   HERALD_PUBLISH_LEASE_SECONDS: z.coerce.number().int().min(1).default(600),
   HERALD_PUBLISH_SWEEP_SECONDS: z.coerce.number().int().min(1).default(60),
+
+  // Social platforms: an app's credentials enable its "Connect" button; base URLs point tests at fakes.
+  FACEBOOK_APP_ID: optionalString,
+  FACEBOOK_APP_SECRET: optionalString,
+  HERALD_FACEBOOK_DIALOG_URL: z.url().default('https://www.facebook.com'),
+  HERALD_FACEBOOK_GRAPH_URL: z.url().default('https://graph.facebook.com'),
+  HERALD_FACEBOOK_GRAPH_VERSION: z.string().regex(/^v\d+\.\d+$/).default('v25.0'),
+  TIKTOK_CLIENT_KEY: optionalString,
+  TIKTOK_CLIENT_SECRET: optionalString,
+  HERALD_TIKTOK_AUTH_URL: z.url().default('https://www.tiktok.com/v2/auth/authorize/'),
+  HERALD_TIKTOK_API_URL: z.url().default('https://open.tiktokapis.com'),
+  X_CLIENT_ID: optionalString,
+  X_CLIENT_SECRET: optionalString,
+  HERALD_X_AUTH_URL: z.url().default('https://x.com/i/oauth2/authorize'),
+  HERALD_X_API_URL: z.url().default('https://api.x.com'),
+  LINKEDIN_CLIENT_ID: optionalString,
+  LINKEDIN_CLIENT_SECRET: optionalString,
+  HERALD_LINKEDIN_AUTH_URL: z.url().default('https://www.linkedin.com/oauth/v2'),
+  HERALD_LINKEDIN_API_URL: z.url().default('https://api.linkedin.com'),
+  HERALD_LINKEDIN_VERSION: z.string().regex(/^\d{6}$/).default('202610'),
 });
 
 export type Env = z.input<typeof EnvSchema>;
@@ -96,6 +116,24 @@ export interface Config {
   };
   sandbox: { latencyMs: number; failureRate: number };
   publishing: { maxAttempts: number; retryBaseMs: number; leaseSeconds: number; sweepSeconds: number };
+  social: SocialConfig;
+}
+
+/** One platform app: its credentials (absent: the platform cannot be connected) and where its API lives. */
+export interface PlatformApp<Urls> {
+  clientId: string | undefined;
+  clientSecret: string | undefined;
+  urls: Urls;
+  timeoutMs: number;
+}
+
+export interface SocialConfig {
+  /** Facebook Login serves both Facebook Pages and Instagram professional accounts. */
+  facebook: PlatformApp<{ dialog: string; graph: string; version: string }>;
+  instagram: PlatformApp<{ dialog: string; graph: string; version: string }>;
+  tiktok: PlatformApp<{ authorize: string; api: string }>;
+  x: PlatformApp<{ authorize: string; api: string }>;
+  linkedin: PlatformApp<{ oauth: string; api: string; version: string }>;
 }
 
 export class ConfigError extends Error {
@@ -120,6 +158,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const googleSecret = e.GOOGLE_CLIENT_SECRET;
   if ((googleId === undefined) !== (googleSecret === undefined)) {
     throw new ConfigError(['GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET must be set together']);
+  }
+  const pairs: [string, string | undefined, string, string | undefined][] = [
+    ['FACEBOOK_APP_ID', e.FACEBOOK_APP_ID, 'FACEBOOK_APP_SECRET', e.FACEBOOK_APP_SECRET],
+    ['TIKTOK_CLIENT_KEY', e.TIKTOK_CLIENT_KEY, 'TIKTOK_CLIENT_SECRET', e.TIKTOK_CLIENT_SECRET],
+    ['X_CLIENT_ID', e.X_CLIENT_ID, 'X_CLIENT_SECRET', e.X_CLIENT_SECRET],
+    ['LINKEDIN_CLIENT_ID', e.LINKEDIN_CLIENT_ID, 'LINKEDIN_CLIENT_SECRET', e.LINKEDIN_CLIENT_SECRET],
+  ];
+  for (const [idName, id, secretName, secret] of pairs) {
+    if ((id === undefined) !== (secret === undefined)) throw new ConfigError([`${idName} and ${secretName} must be set together`]);
   }
   const s3Parts = [e.S3_ENDPOINT, e.S3_BUCKET, e.S3_ACCESS_KEY_ID, e.S3_SECRET_ACCESS_KEY];
   if (s3Parts.some((v) => v !== undefined) && s3Parts.some((v) => v === undefined)) {
@@ -174,6 +221,25 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       retryBaseMs: e.HERALD_PUBLISH_RETRY_BASE_MS,
       leaseSeconds: e.HERALD_PUBLISH_LEASE_SECONDS,
       sweepSeconds: e.HERALD_PUBLISH_SWEEP_SECONDS,
+    },
+    social: socialConfig(e),
+  };
+}
+
+function socialConfig(e: z.output<typeof EnvSchema>): SocialConfig {
+  const timeoutMs = e.HTTP_TIMEOUT_MS;
+  const meta = { dialog: e.HERALD_FACEBOOK_DIALOG_URL, graph: e.HERALD_FACEBOOK_GRAPH_URL, version: e.HERALD_FACEBOOK_GRAPH_VERSION };
+  const metaApp = { clientId: e.FACEBOOK_APP_ID, clientSecret: e.FACEBOOK_APP_SECRET, urls: meta, timeoutMs };
+  return {
+    facebook: metaApp,
+    instagram: metaApp,
+    tiktok: { clientId: e.TIKTOK_CLIENT_KEY, clientSecret: e.TIKTOK_CLIENT_SECRET, urls: { authorize: e.HERALD_TIKTOK_AUTH_URL, api: e.HERALD_TIKTOK_API_URL }, timeoutMs },
+    x: { clientId: e.X_CLIENT_ID, clientSecret: e.X_CLIENT_SECRET, urls: { authorize: e.HERALD_X_AUTH_URL, api: e.HERALD_X_API_URL }, timeoutMs },
+    linkedin: {
+      clientId: e.LINKEDIN_CLIENT_ID,
+      clientSecret: e.LINKEDIN_CLIENT_SECRET,
+      urls: { oauth: e.HERALD_LINKEDIN_AUTH_URL, api: e.HERALD_LINKEDIN_API_URL, version: e.HERALD_LINKEDIN_VERSION },
+      timeoutMs,
     },
   };
 }

@@ -86,7 +86,7 @@ export interface OAuthCapability {
 }
 
 export interface SocialProvider {
-  readonly platform: ProviderPlatform;
+  readonly platform: Platform;
   readonly displayName: string;
   readonly rules: ContentRules;
   /** Publishes at most this many posts at once per worker, so a burst never trips abuse limits. */

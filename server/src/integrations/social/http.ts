@@ -1,0 +1,114 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { TransientError, UnknownOutcomeError } from './errors.js';
+import type { PkcePair } from './provider.js';
+
+/**
+ * The one way providers talk to a platform over HTTP. It sends, waits at most `timeoutMs`, and
+ * hands back whatever status came: each provider maps the platform's own error bodies to the typed
+ * errors. Only the transport's failures are decided here:
+ * - the connection never opened (refused, DNS) → TransientError: the platform certainly did nothing;
+ * - the answer was lost after sending (timeout, reset) → UnknownOutcomeError when the call has a side
+ *   effect (a publish may have happened: the reconciler asks first), TransientError otherwise.
+ * Nothing here logs: URLs and bodies carry tokens.
+ */
+export interface HttpCall {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  url: string | URL;
+  query?: Record<string, string | number | boolean | undefined>;
+  headers?: Record<string, string>;
+  /** Exactly one body kind. */
+  json?: unknown;
+  form?: Record<string, string | undefined>;
+  body?: Buffer | Uint8Array;
+  multipart?: FormData;
+  timeoutMs: number;
+  /** True for calls that create or change something on the platform (publishing steps). */
+  sideEffect?: boolean;
+}
+
+export interface HttpAnswer {
+  status: number;
+  headers: Headers;
+  /** The parsed JSON body, or null when the body is empty or not JSON. */
+  json: unknown;
+  text: string;
+}
+
+const NEVER_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
+
+export async function platformRequest(platformName: string, call: HttpCall): Promise<HttpAnswer> {
+  const url = new URL(call.url);
+  for (const [k, v] of Object.entries(call.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+  const headers: Record<string, string> = { accept: 'application/json', ...call.headers };
+  let body: string | Uint8Array | FormData | undefined;
+  if (call.json !== undefined) {
+    headers['content-type'] = 'application/json';
+    body = JSON.stringify(call.json);
+  } else if (call.form) {
+    headers['content-type'] = 'application/x-www-form-urlencoded';
+    const form = new URLSearchParams();
+    for (const [k, v] of Object.entries(call.form)) if (v !== undefined) form.set(k, v);
+    body = form.toString();
+  } else if (call.body) {
+    body = call.body;
+  } else if (call.multipart) {
+    body = call.multipart;
+  }
+  let res: Response;
+  let text: string;
+  try {
+    res = await fetch(url, { method: call.method, headers, body, signal: AbortSignal.timeout(call.timeoutMs), redirect: 'follow' });
+    text = await res.text();
+  } catch (err) {
+    const code = causeCode(err);
+    if (code && NEVER_SENT.has(code)) throw new TransientError(`${platformName} could not be reached (${code})`, code);
+    const what = err instanceof Error && err.name === 'TimeoutError' ? `did not answer within ${Math.round(call.timeoutMs / 1000)} s` : 'dropped the connection';
+    if (call.sideEffect) throw new UnknownOutcomeError(`${platformName} ${what}; the request may have been applied`);
+    throw new TransientError(`${platformName} ${what}`);
+  }
+  let json: unknown = null;
+  if (text.length > 0) {
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = null;
+    }
+  }
+  return { status: res.status, headers: res.headers, json, text };
+}
+
+function causeCode(err: unknown): string | undefined {
+  const cause = (err as { cause?: { code?: unknown } } | undefined)?.cause;
+  return typeof cause?.code === 'string' ? cause.code : undefined;
+}
+
+/**
+ * When a throttled client may call again, from `Retry-After` (seconds or an HTTP date) or a reset
+ * header holding epoch seconds (X's `x-rate-limit-reset`). Falls back to `fallbackMs` from now.
+ */
+export function retryAtFrom(headers: Headers, fallbackMs: number, now = Date.now()): Date {
+  const after = headers.get('retry-after');
+  if (after) {
+    const seconds = Number(after);
+    if (Number.isFinite(seconds) && seconds >= 0) return new Date(now + seconds * 1000);
+    const date = Date.parse(after);
+    if (!Number.isNaN(date)) return new Date(Math.max(now, date));
+  }
+  for (const name of ['x-rate-limit-reset', 'x-ratelimit-reset']) {
+    const reset = Number(headers.get(name));
+    if (Number.isFinite(reset) && reset > 0) return new Date(Math.max(now, reset * 1000));
+  }
+  return new Date(now + fallbackMs);
+}
+
+/** A fresh PKCE verifier and its S256 challenge (RFC 7636). */
+export function newPkce(): PkcePair {
+  const verifier = randomBytes(48).toString('base64url');
+  return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
+}
+
+/** A short, safe excerpt of a platform's body for an error message (never the whole payload). */
+export function excerpt(text: string, max = 300): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max)}…` : flat;
+}
