@@ -15,7 +15,10 @@ import { REDACT_PATHS, requestSerializer } from './lib/logger.js';
 import { authRoutes } from './modules/auth/routes.js';
 import { AccessTokens } from './modules/auth/tokens.js';
 import { channelRoutes } from './modules/channels/routes.js';
+import { connectionRoutes } from './modules/connections/routes.js';
 import { mediaRoutes } from './modules/media/routes.js';
+import { metricsRoutes } from './modules/metrics/routes.js';
+import { notificationRoutes } from './modules/notifications/routes.js';
 import { orgRoutes } from './modules/orgs/routes.js';
 import { postRoutes } from './modules/posts/routes.js';
 import { workspaceRoutes } from './modules/workspaces/routes.js';
@@ -81,6 +84,9 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
       await mediaRoutes(v1, ctx);
       await postRoutes(v1, ctx);
       await channelRoutes(v1, ctx);
+      await connectionRoutes(v1, ctx);
+      await notificationRoutes(v1, ctx);
+      await metricsRoutes(v1, ctx);
     },
     { prefix: '/api/v1' },
   );

@@ -83,6 +83,8 @@ async function main(argv: string[]): Promise<void> {
       let stopSweeper = () => {};
       if (runsWorker) {
         await runtime.queue.work(jobHandlers(runtime));
+        await runtime.queue.schedule('refresh-channel-tokens', '*/15 * * * *', {});
+        await runtime.queue.schedule('sync-metrics', '7 * * * *', {});
         stopSweeper = startSweeper(runtime);
         logger.info('worker started');
       }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACTIONS, ROLES, can, type Role } from '../src/http/permissions.js';
+import { FakeX } from './fakes/x.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
 import { call, signUp } from './helpers/http.js';
 import { multipart } from './media-fixtures.js';
@@ -15,7 +16,8 @@ const TINY_PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0
  */
 
 /** Registration is rate limited per IP; this file signs up a handful of people from one. */
-const ENV = { AUTH_RATE_LIMIT_MAX: '100000' };
+const ENV = { AUTH_RATE_LIMIT_MAX: '100000', X_CLIENT_ID: 'matrix-x', X_CLIENT_SECRET: 'matrix-x-secret' };
+const X_CLIENT = { clientId: ENV.X_CLIENT_ID, clientSecret: ENV.X_CLIENT_SECRET, redirectUris: ['http://herald.test/api/v1/oauth/x/callback'] };
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
@@ -35,9 +37,10 @@ interface Fixture {
   channelId: string;
   postId: string;
   mediaId: string;
+  connectionId: string;
 }
 
-type Need = 'member' | 'invitation' | 'workspace' | 'channel' | 'slots' | 'post' | 'scheduled-post' | 'media';
+type Need = 'member' | 'invitation' | 'workspace' | 'channel' | 'slots' | 'post' | 'scheduled-post' | 'media' | 'connection';
 
 interface RouteCase {
   needs?: Need[];
@@ -105,9 +108,18 @@ const ROUTES: Record<string, RouteCase> = {
   'GET /api/v1/media/:mediaId': { needs: ['media'], request: (f) => ({ url: `/api/v1/media/${f.mediaId}` }) },
   'PATCH /api/v1/media/:mediaId': { needs: ['media'], request: (f) => ({ url: `/api/v1/media/${f.mediaId}`, body: { altText: 'A pixel' } }) },
   'DELETE /api/v1/media/:mediaId': { needs: ['media'], request: (f) => ({ url: `/api/v1/media/${f.mediaId}` }) },
+  'POST /api/v1/workspaces/:workspaceId/channels/connect/:platform': { needs: ['workspace'], request: (f) => ({ url: `/api/v1/workspaces/${f.workspaceId}/channels/connect/x` }) },
+  'GET /api/v1/workspaces/:workspaceId/channels/health': { needs: ['workspace'], request: (f) => ({ url: `/api/v1/workspaces/${f.workspaceId}/channels/health` }) },
+  'GET /api/v1/connections/:connectionId': { needs: ['connection'], request: (f) => ({ url: `/api/v1/connections/${f.connectionId}` }) },
+  'POST /api/v1/connections/:connectionId/complete': {
+    needs: ['connection'],
+    request: (f) => ({ url: `/api/v1/connections/${f.connectionId}/complete`, body: { externalIds: ['1500000000000000001'] } }),
+  },
+  'GET /api/v1/posts/:postId/metrics': { needs: ['post'], request: (f) => ({ url: `/api/v1/posts/${f.postId}/metrics` }) },
 };
 
 let t: TestApp;
+let fakeX: FakeX;
 let founder: Person;
 let otherMember: Person;
 const callers = {} as Record<Role, Person>;
@@ -132,7 +144,7 @@ async function join(orgId: string, who: Person, role: Role): Promise<void> {
 async function fixture(role: Role, needs: Need[]): Promise<Fixture> {
   const org = await ok<{ id: string }>('POST', '/api/v1/orgs', founder.token, { name: `Matrix ${role}` }, 201);
   await join(org.id, callers[role], role);
-  const f: Fixture = { orgId: org.id, memberId: '', invitationId: '', workspaceId: '', channelId: '', postId: '', mediaId: '' };
+  const f: Fixture = { orgId: org.id, memberId: '', invitationId: '', workspaceId: '', channelId: '', postId: '', mediaId: '', connectionId: '' };
   if (needs.includes('member')) {
     await join(org.id, otherMember, 'editor');
     f.memberId = otherMember.id;
@@ -141,7 +153,7 @@ async function fixture(role: Role, needs: Need[]): Promise<Fixture> {
     f.invitationId = (await ok<{ id: string }>('POST', `/api/v1/orgs/${org.id}/invitations`, founder.token, { email: freshEmail(), role: 'viewer' }, 201)).id;
   }
   const needsChannel = needs.some((n) => n === 'channel' || n === 'slots' || n === 'post' || n === 'scheduled-post');
-  if (needs.includes('workspace') || needsChannel || needs.includes('media')) {
+  if (needs.includes('workspace') || needsChannel || needs.includes('media') || needs.includes('connection')) {
     f.workspaceId = (await ok<{ id: string }>('POST', `/api/v1/orgs/${org.id}/workspaces`, founder.token, { name: 'Fixture brand' }, 201)).id;
   }
   if (needsChannel) {
@@ -151,6 +163,17 @@ async function fixture(role: Role, needs: Need[]): Promise<Fixture> {
     const res = await call(t.app, 'POST', `/api/v1/workspaces/${f.workspaceId}/media`, { token: founder.token, ...pixelUpload() });
     if (res.status !== 201) throw new Error(`fixture upload: ${res.status} ${JSON.stringify(res.body)}`);
     f.mediaId = res.body.id;
+  }
+  if (needs.includes('connection')) {
+    // An attempt is its starter's own: started (and consented at the fake platform) by the caller when
+    // the role may manage channels, else by the founder (the caller is then refused before anything else).
+    const starter = can(role, 'channels.manage') ? callers[role] : founder;
+    const started = await ok<{ id: string; authorizeUrl: string }>('POST', `/api/v1/workspaces/${f.workspaceId}/channels/connect/x`, starter.token, undefined, 201);
+    const consent = await fetch(started.authorizeUrl, { redirect: 'manual' });
+    const back = new URL(consent.headers.get('location')!);
+    const res = await t.app.inject({ method: 'GET', url: `${back.pathname}${back.search}` });
+    if (res.statusCode !== 302) throw new Error(`fixture callback: ${res.statusCode}`);
+    f.connectionId = started.id;
   }
   if (needs.includes('slots')) {
     await ok('PUT', `/api/v1/channels/${f.channelId}/slots`, founder.token, { slots: [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, time: '10:00' })) });
@@ -173,12 +196,16 @@ function scopedRoutes(): Map<string, (typeof ACTIONS)[number]> {
 }
 
 beforeAll(async () => {
-  t = await createTestApp(ENV);
+  fakeX = await FakeX.start(X_CLIENT);
+  t = await createTestApp({ ...ENV, HERALD_X_AUTH_URL: fakeX.authorizeUrl, HERALD_X_API_URL: fakeX.url });
   founder = await person();
   otherMember = await person();
   for (const role of ROLES) callers[role] = await person();
 });
-afterAll(async () => t?.close());
+afterAll(async () => {
+  await t?.close();
+  await fakeX?.close();
+});
 
 describe('permission matrix', () => {
   it('has a request for every scoped route the app registers, and no stale entries', () => {

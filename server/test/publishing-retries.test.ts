@@ -1,12 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { jobHandlers } from '../src/jobs/handlers.js';
+import { startSweeper } from '../src/modules/publishing/reconciler.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
 import { call } from './helpers/http.js';
 import { eventually, ownerWithWorkspace } from './helpers/workspace.js';
 
 const apps: TestApp[] = [];
+const stops: (() => void)[] = [];
 afterAll(async () => {
+  for (const stop of stops) stop();
   await Promise.all(apps.map((a) => a.close()));
 });
 
@@ -56,4 +59,30 @@ describe('platform failures', () => {
     expect(post.targets[0].lastError.message).toMatch(/Gave up after 3 attempts: The sandbox simulated a temporary outage/);
     expect(post.attempts.map((a: any) => a.outcome)).toEqual(['transient', 'transient', 'transient']);
   }, 60_000);
+
+  it('waits out the lease before asking about a call it gave up on, so a late landing is not published twice', async () => {
+    // Calls take 1–3 s; Herald stops waiting at half the 4 s lease (2 s), so about half end as unknown
+    // outcomes that still land on the platform afterwards. The reconciler must find them, not resend.
+    const t = await start({ HERALD_SANDBOX_LATENCY_MS: '2000', HERALD_PUBLISH_LEASE_SECONDS: '4', HERALD_PUBLISH_SWEEP_SECONDS: '1' });
+    stops.push(startSweeper(t.runtime));
+    const s = await ownerWithWorkspace(t.app, { sandboxChannels: 4 });
+    const api = (method: 'GET' | 'POST', url: string, body?: unknown) => call(t.app, method, `/api/v1${url}`, { token: s.token, ...(body === undefined ? {} : { body }) });
+    const texts: string[] = [];
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const text = `Late ${i} ${randomUUID()}`;
+      texts.push(text);
+      ids.push((await api('POST', `/workspaces/${s.workspaceId}/posts`, { text, channelIds: s.channelIds, publishNow: true })).body.id);
+    }
+    const posts = await eventually(async () => {
+      const all = await Promise.all(ids.map(async (id) => (await api('GET', `/posts/${id}`)).body));
+      return all.every((p) => p.targets.every((x: { status: string }) => x.status === 'published')) ? all : undefined;
+    }, 60_000);
+    const outcomes = posts.flatMap((p) => p.attempts.map((a: any) => a.outcome));
+    expect(outcomes).toContain('reconciled');
+    for (const channelId of s.channelIds) {
+      const feed = (await api('GET', `/channels/${channelId}/sandbox/feed?limit=100`)).body.items as { text: string }[];
+      for (const text of texts) expect(feed.filter((r) => r.text === text), text).toHaveLength(1);
+    }
+  }, 90_000);
 });

@@ -14,7 +14,7 @@ const TINY_PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0
  * 404, and B reads exactly the same afterwards. A's lists never show B's rows.
  */
 
-const ENV = { AUTH_RATE_LIMIT_MAX: '100000' };
+const ENV = { AUTH_RATE_LIMIT_MAX: '100000', X_CLIENT_ID: 'iso-x', X_CLIENT_SECRET: 'iso-x-secret' };
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
@@ -33,6 +33,7 @@ interface Tenant {
   channelId: string;
   postId: string;
   mediaId: string;
+  connectionId: string;
 }
 
 interface Probe {
@@ -107,6 +108,11 @@ const ROUTES: Record<string, (a: Tenant, b: Tenant) => Probe[]> = {
   'GET /api/v1/media/:mediaId': (_a, b) => [{ url: `/api/v1/media/${b.mediaId}` }],
   'PATCH /api/v1/media/:mediaId': (_a, b) => [{ url: `/api/v1/media/${b.mediaId}`, body: { altText: 'Defaced' } }],
   'DELETE /api/v1/media/:mediaId': (_a, b) => [{ url: `/api/v1/media/${b.mediaId}` }],
+  'POST /api/v1/workspaces/:workspaceId/channels/connect/:platform': (_a, b) => [{ url: `/api/v1/workspaces/${b.workspaceId}/channels/connect/x` }],
+  'GET /api/v1/workspaces/:workspaceId/channels/health': (_a, b) => [{ url: `/api/v1/workspaces/${b.workspaceId}/channels/health` }],
+  'GET /api/v1/connections/:connectionId': (_a, b) => [{ url: `/api/v1/connections/${b.connectionId}` }],
+  'POST /api/v1/connections/:connectionId/complete': (_a, b) => [{ url: `/api/v1/connections/${b.connectionId}/complete`, body: { externalIds: ['1'] } }],
+  'GET /api/v1/posts/:postId/metrics': (_a, b) => [{ url: `/api/v1/posts/${b.postId}/metrics` }],
 };
 
 let t: TestApp;
@@ -138,7 +144,8 @@ async function tenant(name: string): Promise<Tenant> {
   const upload = await call(t.app, 'POST', `/api/v1/workspaces/${workspaceId}/media`, { token: owner.token, ...pixelUpload() });
   if (upload.status !== 201) throw new Error(`fixture upload: ${upload.status}`);
   const mediaId = upload.body.id as string;
-  return { owner, member, orgId, workspaceId, invitationId, channelId, postId, mediaId };
+  const connectionId = (await ok<{ id: string }>('POST', `/api/v1/workspaces/${workspaceId}/channels/connect/x`, owner.token, undefined, 201)).id;
+  return { owner, member, orgId, workspaceId, invitationId, channelId, postId, mediaId, connectionId };
 }
 
 /** Everything B's owner can read about B. */
@@ -157,6 +164,9 @@ async function snapshot(x: Tenant) {
     posts: await read(`/api/v1/workspaces/${x.workspaceId}/posts?limit=100`),
     post: await read(`/api/v1/posts/${x.postId}`),
     media: await read(`/api/v1/workspaces/${x.workspaceId}/media`),
+    health: await read(`/api/v1/workspaces/${x.workspaceId}/channels/health`),
+    connection: await read(`/api/v1/connections/${x.connectionId}`),
+    metrics: await read(`/api/v1/posts/${x.postId}/metrics`),
     memberOrgs: await ok('GET', '/api/v1/orgs', x.member.token),
   };
 }
@@ -213,6 +223,7 @@ describe('tenant isolation', () => {
       b.channelId,
       b.postId,
       b.mediaId,
+      b.connectionId,
       ...(bData.audit.items as { id: string }[]).map((e) => e.id),
     ]);
     const lists = [
@@ -224,6 +235,7 @@ describe('tenant isolation', () => {
       await ok('GET', `/api/v1/workspaces/${a.workspaceId}/channels`, a.owner.token),
       await ok('GET', `/api/v1/workspaces/${a.workspaceId}/posts`, a.owner.token),
       await ok('GET', `/api/v1/workspaces/${a.workspaceId}/media`, a.owner.token),
+      await ok('GET', `/api/v1/workspaces/${a.workspaceId}/channels/health`, a.owner.token),
     ];
     for (const list of lists) {
       expect((list as { items: unknown[] }).items.length).toBeGreaterThan(0);

@@ -184,6 +184,9 @@ export const channels = pgTable(
     credentials: text('credentials'),
     credentialsKeyId: text('credentials_key_id'),
     tokenExpiresAt: timestamp('token_expires_at', { withTimezone: true }),
+    tokenRefreshedAt: timestamp('token_refreshed_at', { withTimezone: true }),
+    /** Set while one process refreshes the token (rotating refresh tokens must not be spent twice). */
+    tokenRefreshLockedUntil: timestamp('token_refresh_locked_until', { withTimezone: true }),
     status: text('status').$type<ChannelStatus>().notNull().default('active'),
     statusReason: text('status_reason'),
     connectedBy: uuid('connected_by').references(() => users.id, { onDelete: 'set null' }),
@@ -310,8 +313,11 @@ export const posts = pgTable(
   (t) => [index('posts_workspace_scheduled_idx').on(t.workspaceId, t.scheduledAt), index('posts_workspace_status_idx').on(t.workspaceId, t.status, t.createdAt)],
 );
 
+/** What went wrong, as the provider's typed error said (integrations/social/errors.ts). */
+export type TargetErrorKind = 'auth_expired' | 'rate_limited' | 'transient' | 'rejected' | 'unknown_outcome';
+
 export interface TargetError {
-  kind: string;
+  kind: TargetErrorKind;
   message: string;
   platformCode?: string | undefined;
 }

@@ -15,6 +15,7 @@ export const JOBS = {
     retry: { retryLimit: 8, retryDelay: 30, retryBackoff: true, retryDelayMax: 3600 },
     policy: 'standard',
     concurrency: 2,
+    batchSize: 1,
   },
   /**
    * Publish one post target. Carries the target's version and attempt number: a job whose version or
@@ -28,6 +29,12 @@ export const JOBS = {
     policy: 'short',
     /** Per worker process; each platform also caps its own share (SocialProvider.concurrency). */
     concurrency: 32,
+    /**
+     * Fetched 8 at a time by 4 pollers (32 in flight), and fetched again at once while batches come
+     * back full: a burst of due posts drains at the speed of the handlers, not of the polling
+     * interval (one job per poller per second at batch size 1: 32 targets/s; see BENCHMARKS.md).
+     */
+    batchSize: 8,
   },
   /** Decide what became of a target whose publish call ended with an unknown outcome. */
   'reconcile-target': {
@@ -35,10 +42,35 @@ export const JOBS = {
     retry: { retryLimit: 5, retryDelay: 10, retryBackoff: true, retryDelayMax: 600 },
     policy: 'short',
     concurrency: 2,
+    batchSize: 1,
+  },
+  /** Recurring (every 15 minutes): refresh every channel token that expires within 7 days. */
+  'refresh-channel-tokens': {
+    payload: z.object({}),
+    retry: { retryLimit: 2, retryDelay: 60, retryBackoff: true, retryDelayMax: 600 },
+    policy: 'short',
+    concurrency: 1,
+    batchSize: 1,
+  },
+  /** Recurring (hourly): store the platforms' figures for posts published in the last 30 days. */
+  'sync-metrics': {
+    payload: z.object({}),
+    retry: { retryLimit: 2, retryDelay: 120, retryBackoff: true, retryDelayMax: 1800 },
+    policy: 'short',
+    concurrency: 1,
+    batchSize: 1,
   },
 } as const satisfies Record<
   string,
-  { payload: z.ZodType; retry: { retryLimit: number; retryDelay: number; retryBackoff: boolean; retryDelayMax?: number }; policy: 'standard' | 'short'; concurrency: number }
+  {
+    payload: z.ZodType;
+    retry: { retryLimit: number; retryDelay: number; retryBackoff: boolean; retryDelayMax?: number };
+    policy: 'standard' | 'short';
+    /** Jobs of this name running at once in one worker process. */
+    concurrency: number;
+    /** Jobs fetched per poll (concurrency / batchSize pollers); the jobs of a batch run side by side. */
+    batchSize: number;
+  }
 >;
 
 export type JobName = keyof typeof JOBS;

@@ -1,6 +1,8 @@
 import type { AppContext } from '../context.js';
 import { Publisher } from '../modules/publishing/publisher.js';
 import { reconcileTarget } from '../modules/publishing/reconciler.js';
+import { refreshExpiringTokens } from '../modules/connections/token-refresh.js';
+import { syncMetrics } from '../modules/metrics/sync.js';
 import type { JobHandlers } from './queue.js';
 
 /** One handler per job in the catalog; the type makes a missing handler a compile error. */
@@ -15,6 +17,14 @@ export function jobHandlers(ctx: AppContext): JobHandlers {
     },
     'reconcile-target': async ({ targetId }) => {
       await reconcileTarget(ctx, targetId);
+    },
+    'refresh-channel-tokens': async () => {
+      const counts = await refreshExpiringTokens(ctx);
+      if (counts.refreshed + counts.needs_reauth + counts.failed > 0) ctx.logger.info(counts, 'channel tokens refreshed');
+    },
+    'sync-metrics': async () => {
+      const result = await syncMetrics(ctx);
+      if (result.readings + result.channelsFailed > 0) ctx.logger.info(result, 'post metrics synced');
     },
   };
 }

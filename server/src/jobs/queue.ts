@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { PgBoss, fromDrizzle, fromPglite } from 'pg-boss';
+import { PgBoss, fromDrizzle, fromPglite, type JobResult } from 'pg-boss';
 import type { Database, Db } from '../db/client.js';
 import type { Logger } from '../lib/logger.js';
 import { JOBS, JOB_NAMES, type JobName, type JobPayload } from './catalog.js';
@@ -46,23 +46,45 @@ export class JobQueue {
     });
   }
 
-  /** Registers a handler for every job in the catalog; a missing one is a startup error by type and at runtime. */
+  /**
+   * Registers a handler for every job in the catalog; a missing one is a startup error by type and at runtime.
+   * Each job name gets `concurrency / batchSize` pollers fetching `batchSize` jobs at a time. The jobs
+   * of a batch run side by side and settle one by one (a failing job is retried alone), and a poller
+   * whose batch came back full fetches again at once instead of waiting for the next poll.
+   */
   async work(handlers: JobHandlers): Promise<void> {
     for (const name of JOB_NAMES) {
       const handler = handlers[name] as JobHandler<JobName> | undefined;
       if (!handler) throw new Error(`No handler for job ${name}`);
-      await this.boss.work(name, { pollingIntervalSeconds: 1, notifyPollingIntervalSeconds: 1, batchSize: 1, localConcurrency: JOBS[name].concurrency }, async (jobs) => {
-        for (const job of jobs) {
-          const payload = JOBS[name].payload.parse(job.data);
-          try {
-            await handler(payload, { id: job.id, retryCount: (job as { retryCount?: number }).retryCount ?? 0 });
-          } catch (err) {
-            this.logger.warn({ err, job: name, jobId: job.id }, 'job failed; it will be retried by policy');
-            throw err;
-          }
-        }
-      });
+      const { concurrency, batchSize } = JOBS[name];
+      const options = {
+        pollingIntervalSeconds: 1,
+        notifyPollingIntervalSeconds: 1,
+        batchSize,
+        localConcurrency: Math.max(1, Math.ceil(concurrency / batchSize)),
+        burstWhenBatchFull: batchSize > 1,
+        perJobResults: true,
+      } as const;
+      await this.boss.work(name, options, async (jobs) =>
+        Promise.all(
+          jobs.map(async (job): Promise<JobResult> => {
+            try {
+              const payload = JOBS[name].payload.parse(job.data);
+              await handler(payload, { id: job.id, retryCount: (job as { retryCount?: number }).retryCount ?? 0 });
+              return { id: job.id, status: 'completed' };
+            } catch (err) {
+              this.logger.warn({ err, job: name, jobId: job.id }, 'job failed; it will be retried by policy');
+              return { id: job.id, status: 'failed', output: err instanceof Error ? { name: err.name, message: err.message, stack: err.stack } : { message: String(err) } };
+            }
+          }),
+        ),
+      );
     }
+  }
+
+  /** Runs `name` on a cron schedule (UTC); pg-boss makes sure one instance schedules it, however many workers run. */
+  async schedule<N extends JobName>(name: N, cron: string, payload: JobPayload<N>): Promise<void> {
+    await this.boss.schedule(name, cron, JOBS[name].payload.parse(payload), { tz: 'UTC' });
   }
 
   async ping(): Promise<void> {

@@ -7,8 +7,14 @@ import type { ContentRules } from './rules.js';
 export const PLATFORMS = ['sandbox', 'facebook', 'instagram', 'tiktok', 'x', 'linkedin'] as const;
 export type Platform = (typeof PLATFORMS)[number];
 
+/** A stored platform name as a `Platform`; a name this build does not know is an error. */
+export function toPlatform(name: string): Platform {
+  if ((PLATFORMS as readonly string[]).includes(name)) return name as Platform;
+  throw new Error(`Unknown platform ${JSON.stringify(name)}`);
+}
+
 /** Platforms this build has a provider for (the registry lists exactly these). */
-export const PROVIDER_PLATFORMS = ['sandbox'] as const satisfies readonly Platform[];
+export const PROVIDER_PLATFORMS = ['sandbox', 'facebook', 'instagram', 'tiktok', 'x', 'linkedin'] as const satisfies readonly Platform[];
 export type ProviderPlatform = (typeof PROVIDER_PLATFORMS)[number];
 
 /** Tokens as the platform issued them. Stored encrypted; never logged or returned by the API. */
@@ -51,6 +57,12 @@ export interface MediaItem {
 export interface PublishContent {
   text: string;
   media: MediaItem[];
+}
+
+/** What was sent, as far as `findPublished` needs it to recognise a post on a platform without keys. */
+export interface SentContent {
+  text: string;
+  mediaCount: number;
 }
 
 export interface Published {
@@ -97,8 +109,12 @@ export interface SocialProvider {
    * attach it to the post (or remember it) make `findPublished` possible.
    */
   publish(account: { externalId: string; credentials: Credentials }, content: PublishContent, idempotencyKey: string): Promise<Published>;
-  /** Looks for a post made with `idempotencyKey` (after an unknown outcome). Null: certainly not published. */
-  findPublished?(account: { externalId: string; credentials: Credentials }, idempotencyKey: string, since: Date): Promise<Published | null>;
+  /**
+   * Looks for a post made with `idempotencyKey` (after an unknown outcome). Platforms that cannot carry
+   * the key match `content.text` among the account's posts since `since`. Null: certainly not published.
+   * Throws UnknownOutcomeError when the platform cannot tell (the target then needs a person's review).
+   */
+  findPublished?(account: { externalId: string; credentials: Credentials }, idempotencyKey: string, since: Date, content?: SentContent): Promise<Published | null>;
   delete?(account: { externalId: string; credentials: Credentials }, platformPostId: string): Promise<void>;
   metrics?(account: { externalId: string; credentials: Credentials }, platformPostIds: string[]): Promise<PostMetrics[]>;
 }

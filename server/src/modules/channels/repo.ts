@@ -19,6 +19,7 @@ export interface ChannelRecord {
   status: ChannelStatus;
   statusReason: string | null;
   tokenExpiresAt: Date | null;
+  tokenRefreshedAt: Date | null;
   connectedBy: string | null;
   disconnectedAt: Date | null;
   createdAt: Date;
@@ -45,6 +46,7 @@ const record = {
   status: channels.status,
   statusReason: channels.statusReason,
   tokenExpiresAt: channels.tokenExpiresAt,
+  tokenRefreshedAt: channels.tokenRefreshedAt,
   connectedBy: channels.connectedBy,
   disconnectedAt: channels.disconnectedAt,
   createdAt: channels.createdAt,
@@ -162,7 +164,7 @@ export async function storeChannelCredentials(
 ): Promise<boolean> {
   const rows = await db
     .update(channels)
-    .set({ ...secret, status: 'active', statusReason: null, updatedAt: new Date() })
+    .set({ ...secret, status: 'active', statusReason: null, tokenRefreshedAt: new Date(), updatedAt: new Date() })
     .where(and(eq(channels.id, id), isNull(channels.disconnectedAt)))
     .returning({ id: channels.id });
   return rows.length > 0;

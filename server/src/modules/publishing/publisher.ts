@@ -8,9 +8,11 @@ import { isProviderPlatform } from '../../integrations/social/registry.js';
 import { Semaphore } from '../../lib/semaphore.js';
 import { ChannelUnavailableError, markChannelNeedsReauth, openChannel, saveChannelCredentials } from '../channels/publishing-access.js';
 import { mediaForPublish } from '../media/for-posts.js';
+import { ensureFreshToken, ON_DEMAND_WINDOW_MS } from '../connections/token-refresh.js';
 import { recomputePostStatus } from '../posts/service.js';
 import { nextRetryAt } from './backoff.js';
 import { enqueuePublish } from './enqueue.js';
+import { noticeTargetProblem } from './notices.js';
 import * as repo from './repo.js';
 
 /** What became of one publish call, and so what happens to the target next. */
@@ -60,6 +62,11 @@ export class Publisher {
     let account: Account;
     try {
       account = (await openChannel(this.ctx, data.target.organizationId, data.channel.id)).account;
+      if (provider.oauth?.refresh && expiresSoon(account.credentials.expiresAt)) {
+        // Short-lived tokens (X: two hours) are renewed before the call rather than failing it.
+        await ensureFreshToken(this.ctx, data.target.organizationId, data.channel.id, account.credentials.expiresAt);
+        account = (await openChannel(this.ctx, data.target.organizationId, data.channel.id)).account;
+      }
     } catch (err) {
       if (err instanceof ChannelUnavailableError) {
         return err.reason === 'needs_reauth'
@@ -122,6 +129,11 @@ export class Publisher {
   }
 }
 
+function expiresSoon(expiresAt: string | null | undefined): boolean {
+  const ms = expiresAt ? Date.parse(expiresAt) : NaN;
+  return !Number.isNaN(ms) && ms - Date.now() <= ON_DEMAND_WINDOW_MS;
+}
+
 /** Maps what a provider threw to the next step. Anything untyped may have reached the platform. */
 export function classify(err: unknown): Outcome {
   if (isProviderError(err)) {
@@ -172,6 +184,7 @@ export async function settle(ctx: AppContext, targetId: string, attemptCount: nu
         if (attemptCount >= maxAttempts) {
           const error = { ...outcome.error, message: `Gave up after ${attemptCount} attempts: ${outcome.error.message}` };
           settled = await repo.settleTarget(tx, targetId, attemptCount, { status: 'failed', lastError: error });
+          if (settled) await noticeTargetProblem(ctx, tx, settled, 'failed', error.message);
           break;
         }
         const at = nextRetryAt({ now: new Date(), attempt: attemptCount, baseMs: retryBaseMs, platformRetryAt: outcome.retryAt });
@@ -182,17 +195,25 @@ export async function settle(ctx: AppContext, targetId: string, attemptCount: nu
       case 'failed':
         await repo.finishAttempt(tx, attemptId, { outcome: 'rejected', ...common });
         settled = await repo.settleTarget(tx, targetId, attemptCount, { status: 'failed', lastError: outcome.error });
+        if (settled) await noticeTargetProblem(ctx, tx, settled, 'failed', outcome.error.message);
         break;
       case 'needs_reauth':
         await repo.finishAttempt(tx, attemptId, { outcome: 'auth_expired', ...common });
         settled = await repo.settleTarget(tx, targetId, attemptCount, { status: 'needs_reauth', lastError: outcome.error });
-        if (settled) await markChannelNeedsReauth(tx, settled.channelId, outcome.error.message);
+        if (settled) {
+          await markChannelNeedsReauth(tx, settled.channelId, outcome.error.message);
+          await noticeTargetProblem(ctx, tx, settled, 'needs_reauth', outcome.error.message);
+        }
         break;
       case 'unknown':
         await repo.finishAttempt(tx, attemptId, { outcome: 'unknown_outcome', ...common });
         // Stays `publishing` until the reconciler has asked the platform.
         settled = await repo.settleTarget(tx, targetId, attemptCount, { status: 'publishing', lastError: outcome.error });
-        if (settled) await ctx.queue.send('reconcile-target', { targetId }, { tx, startAfter: new Date(Date.now() + 2000), singletonKey: targetId });
+        // Ask the platform once the attempt's lease is over (the abandoned call may land until then).
+        if (settled) {
+          const after = new Date(Date.now() + (ctx.config.publishing.leaseSeconds * 1000) / 2 + 1000);
+          await ctx.queue.send('reconcile-target', { targetId }, { tx, startAfter: after, singletonKey: targetId });
+        }
         break;
     }
     if (settled) await recomputePostStatus(tx, settled.postId);

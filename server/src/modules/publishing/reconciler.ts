@@ -1,9 +1,11 @@
 import type { AppContext } from '../../context.js';
+import { UnknownOutcomeError } from '../../integrations/social/errors.js';
 import { isProviderPlatform } from '../../integrations/social/registry.js';
 import { ChannelUnavailableError, openChannel } from '../channels/publishing-access.js';
 import { recordAudit } from '../audit/repo.js';
 import { recomputePostStatus } from '../posts/service.js';
 import { enqueuePublish } from './enqueue.js';
+import { noticeTargetProblem } from './notices.js';
 import { settle } from './publisher.js';
 import * as repo from './repo.js';
 
@@ -20,7 +22,9 @@ export async function reconcileTarget(ctx: AppContext, targetId: string): Promis
   const { target } = data;
   const attempt = await repo.latestAttempt(ctx.db, targetId);
   const leaseEnds = (attempt?.startedAt.getTime() ?? 0) + ctx.config.publishing.leaseSeconds * 1000;
-  if (attempt && !attempt.finishedAt && leaseEnds > Date.now()) return 'still_running';
+  // Before the lease is over, even an attempt that gave up waiting may still land on the platform
+  // (the call was abandoned at half the lease, not cancelled): asking now could miss it and publish twice.
+  if (attempt && leaseEnds > Date.now()) return 'still_running';
 
   const review = async (why: string) => {
     await ctx.db.transaction(async (tx) => {
@@ -29,6 +33,7 @@ export async function reconcileTarget(ctx: AppContext, targetId: string): Promis
       if (attempt && !attempt.finishedAt) await repo.finishAttempt(tx, attempt.id, { outcome: 'abandoned', errorMessage: why });
       if (!settled) return;
       await recomputePostStatus(tx, settled.postId);
+      await noticeTargetProblem(ctx, tx, settled, 'needs_review', why);
       await recordAudit(tx, { organizationId: settled.organizationId, actorId: null, action: 'post.needs_review', subjectType: 'post', subjectId: settled.postId, data: { targetId, reason: why } });
     });
     return 'needs_review' as const;
@@ -45,7 +50,16 @@ export async function reconcileTarget(ctx: AppContext, targetId: string): Promis
     throw err;
   }
   // Errors asking the platform propagate: the job (or the next sweep) asks again later.
-  const found = await provider.findPublished(account, target.idempotencyKey, new Date(target.createdAt.getTime() - 60_000));
+  let found;
+  try {
+    found = await provider.findPublished(account, target.idempotencyKey, new Date(target.createdAt.getTime() - 60_000), {
+      text: target.text ?? data.post.text,
+      mediaCount: (target.mediaIds ?? data.post.mediaIds).length,
+    });
+  } catch (err) {
+    if (err instanceof UnknownOutcomeError) return review(`${provider.displayName} could not tell whether the post went out: ${err.message}`);
+    throw err;
+  }
   const attemptId = attempt?.id ?? (await repo.insertAttempt(ctx.db, { organizationId: target.organizationId, targetId, attemptNo: target.attemptCount, workerId: 'reconciler' }));
   if (found) {
     await settle(ctx, targetId, target.attemptCount, attemptId, { kind: 'published', published: found });

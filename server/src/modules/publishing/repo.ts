@@ -105,8 +105,9 @@ export async function latestAttempt(db: Db, targetId: string) {
 }
 
 /**
- * Targets left in `publishing`: by a worker that died (its attempt is unfinished and older than the
- * lease) or by a call whose outcome is unknown (attempt finished as unknown_outcome).
+ * Targets left in `publishing` whose attempt started longer than a lease ago: by a worker that died
+ * (attempt unfinished) or by a call whose outcome is unknown (attempt finished as unknown_outcome).
+ * Not sooner: a call abandoned at half the lease may still land on the platform until then.
  */
 export async function orphanedTargets(db: Db, leaseExpiredBefore: Date, limit: number): Promise<string[]> {
   const rows = await db
@@ -116,7 +117,8 @@ export async function orphanedTargets(db: Db, leaseExpiredBefore: Date, limit: n
     .where(
       and(
         eq(postTargets.status, 'publishing'),
-        or(and(isNull(publishAttempts.finishedAt), lt(publishAttempts.startedAt, leaseExpiredBefore)), eq(publishAttempts.outcome, 'unknown_outcome')),
+        lt(publishAttempts.startedAt, leaseExpiredBefore),
+        or(isNull(publishAttempts.finishedAt), eq(publishAttempts.outcome, 'unknown_outcome')),
       ),
     )
     .limit(limit);
@@ -130,4 +132,15 @@ export async function overdueTargets(db: Db, dueBefore: Date, limit: number): Pr
     .from(postTargets)
     .where(and(inArray(postTargets.status, ['scheduled', 'retrying']), lt(sql`coalesce(${postTargets.nextAttemptAt}, ${postTargets.scheduledAt})`, dueBefore)))
     .limit(limit);
+}
+
+/** What a notice about a target needs: its workspace, post and channel names. */
+export async function targetContext(db: Db, targetId: string) {
+  const [row] = await db
+    .select({ workspaceId: posts.workspaceId, postId: posts.id, postText: posts.text, channelId: channels.id, channelName: channels.name, platform: channels.platform })
+    .from(postTargets)
+    .innerJoin(posts, eq(posts.id, postTargets.postId))
+    .innerJoin(channels, eq(channels.id, postTargets.channelId))
+    .where(eq(postTargets.id, targetId));
+  return row;
 }

@@ -1,0 +1,95 @@
+import { z } from 'zod';
+import type { AppContext } from '../../context.js';
+import { publicAccess, requireScope, requireUser, scopedAccess, userAccess } from '../../http/access.js';
+import { errorResponses, IdParam, type App } from '../../http/types.js';
+import { ChannelListSchema } from '../channels/schemas.js';
+import { workspaceScope } from '../workspaces/scope.js';
+import { channelHealth } from './health.js';
+import { platformCatalog } from './platforms.js';
+import { connectionOwner } from './repo.js';
+import { CallbackQuerySchema, ChannelHealthSchema, ConnectCompleteSchema, ConnectionSchema, ConnectStartSchema, PlatformListSchema, PlatformParam } from './schemas.js';
+import { ConnectionsService } from './service.js';
+
+const tags = ['connections'];
+
+const connectionScope = scopedAccess('channels.manage', { param: 'connectionId', resource: 'Connection', resolve: (db, id) => connectionOwner(db, id) });
+
+/** Connecting real platform accounts (OAuth) and watching their tokens. */
+export async function connectionRoutes(app: App, ctx: AppContext): Promise<void> {
+  const service = new ConnectionsService(ctx);
+
+  app.get('/platforms', {
+    config: { access: userAccess },
+    schema: { tags, summary: 'Platforms, and whether this server can connect each', response: { 200: PlatformListSchema, ...errorResponses } },
+    handler: async () => ({ items: platformCatalog(ctx) }),
+  });
+
+  app.post('/workspaces/:workspaceId/channels/connect/:platform', {
+    config: { access: workspaceScope('channels.manage') },
+    schema: {
+      tags,
+      summary: 'Start connecting accounts of a platform',
+      description:
+        "Returns the platform's consent URL. Its `state` is single-use, bound to you and this workspace, and expires in 10 minutes; PKCE is used where the platform supports it. After consent the platform sends the browser to `/api/v1/oauth/{platform}/callback`, which leads to the dashboard's account picker.",
+      params: PlatformParam,
+      response: { 201: ConnectStartSchema, ...errorResponses },
+    },
+    handler: async (request, reply) => {
+      const started = await service.start(requireScope(request).organizationId, request.params.workspaceId, requireUser(request).id, request.params.platform);
+      return reply.status(201).send(started);
+    },
+  });
+
+  app.get('/oauth/:platform/callback', {
+    config: { access: publicAccess },
+    schema: {
+      tags,
+      summary: 'OAuth redirect target (browser only)',
+      description: 'Checks the state, exchanges the code and redirects (302) to the dashboard page of the connection attempt, which shows the accounts to choose or what went wrong.',
+      params: z.object({ platform: z.string().min(1).max(40) }),
+      querystring: CallbackQuerySchema,
+    },
+    handler: async (request, reply) => {
+      const path = await service.callback(request.params.platform, request.query);
+      return reply.redirect(`${ctx.config.publicUrl}${path}`, 302);
+    },
+  });
+
+  app.get('/connections/:connectionId', {
+    config: { access: connectionScope },
+    schema: {
+      tags,
+      summary: 'A connection attempt you started, with the accounts you may pick',
+      params: IdParam('connectionId'),
+      response: { 200: ConnectionSchema, ...errorResponses },
+    },
+    handler: async (request) => service.get(requireScope(request).organizationId, requireUser(request).id, request.params.connectionId),
+  });
+
+  app.post('/connections/:connectionId/complete', {
+    config: { access: connectionScope },
+    schema: {
+      tags,
+      summary: 'Turn the chosen accounts into channels',
+      description: 'An account that already is a channel of the workspace is reconnected (fresh tokens; its held posts are released).',
+      params: IdParam('connectionId'),
+      body: ConnectCompleteSchema,
+      response: { 201: ChannelListSchema, ...errorResponses },
+    },
+    handler: async (request, reply) => {
+      const items = await service.complete(requireScope(request).organizationId, requireUser(request).id, request.params.connectionId, request.body.externalIds);
+      return reply.status(201).send({ items });
+    },
+  });
+
+  app.get('/workspaces/:workspaceId/channels/health', {
+    config: { access: workspaceScope('channels.read') },
+    schema: {
+      tags,
+      summary: "Token state of the workspace's channels",
+      params: IdParam('workspaceId'),
+      response: { 200: ChannelHealthSchema, ...errorResponses },
+    },
+    handler: async (request) => ({ items: await channelHealth(ctx, requireScope(request).organizationId, request.params.workspaceId) }),
+  });
+}

@@ -1,0 +1,38 @@
+import { and, eq, sql } from 'drizzle-orm';
+import type { AppContext } from '../../context.js';
+import type { Db } from '../../db/client.js';
+import { postTargets } from '../../db/schema.js';
+import { recomputePostStatus } from '../posts/service.js';
+import { enqueuePublish } from './enqueue.js';
+import { lockPostOfTarget } from './repo.js';
+
+/**
+ * A reconnected channel's held posts go out again: each target stopped at `needs_reauth` is
+ * scheduled for its original time, or now when that has passed, with a new version (any older job
+ * does nothing). In the caller's transaction. Returns how many.
+ */
+export async function releaseHeldTargets(ctx: Pick<AppContext, 'queue'>, tx: Db, channelId: string): Promise<number> {
+  const held = await tx.select({ id: postTargets.id }).from(postTargets).where(and(eq(postTargets.channelId, channelId), eq(postTargets.status, 'needs_reauth')));
+  let released = 0;
+  for (const { id } of held) {
+    await lockPostOfTarget(tx, id);
+    const now = new Date();
+    const [target] = await tx
+      .update(postTargets)
+      .set({
+        status: 'scheduled',
+        scheduledAt: sql`greatest(coalesce(${postTargets.scheduledAt}, ${now}), ${now})`,
+        nextAttemptAt: null,
+        lastError: null,
+        version: sql`${postTargets.version} + 1`,
+        updatedAt: now,
+      })
+      .where(and(eq(postTargets.id, id), eq(postTargets.status, 'needs_reauth')))
+      .returning();
+    if (!target) continue;
+    await enqueuePublish(ctx.queue, tx, target, target.scheduledAt ?? now);
+    await recomputePostStatus(tx, target.postId);
+    released += 1;
+  }
+  return released;
+}
