@@ -40,6 +40,8 @@ export default async function foundation() {
       await tz.fill('Asia/Kolkata');
       await tz.press('Enter');
       await page.getByTestId('workspace-submit').click();
+      // Creating opens the new workspace; going back to the list before that would race it.
+      await page.waitForURL(/\/workspaces\/[0-9a-f-]{36}\/calendar/);
       await page.getByTestId('nav-workspaces').click();
       await page.getByTestId('workspace-card').filter({ hasText: 'Blue Bottle Café' }).waitFor();
       await shot(page, 'foundation-03-workspace');

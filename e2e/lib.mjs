@@ -32,13 +32,18 @@ async function freePort() {
   });
 }
 
-/** Starts `herald start` from the build with its own data dir; returns its URL and a stop function. */
+/**
+ * Starts `herald start` from the build with its own data dir; returns its URL and a stop function.
+ * `extraEnv` is an object, or a function of Herald's URL (known before it starts) that returns one:
+ * for fakes that must know where Herald lives, such as an OAuth platform checking its redirect URI.
+ */
 export async function startHerald(extraEnv = {}) {
   const port = await freePort();
   const dataDir = await mkdtemp(join(tmpdir(), 'herald-e2e-'));
   const url = `http://127.0.0.1:${port}`;
+  const env = typeof extraEnv === 'function' ? await extraEnv(url) : extraEnv;
   const child = spawn(process.execPath, [join(ROOT, 'server/bin/herald.mjs'), 'start'], {
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, HOST: '127.0.0.1', PORT: String(port), HERALD_PUBLIC_URL: url, HERALD_DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...extraEnv },
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, HOST: '127.0.0.1', PORT: String(port), HERALD_PUBLIC_URL: url, HERALD_DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -88,4 +93,19 @@ export async function step(name, fn) {
     console.log(`  ✗ ${name}`);
     throw err;
   }
+}
+
+/**
+ * First-run setup in the browser: the first visit goes to /setup, which creates the owner and their
+ * first organization; resolves once the organization's page is open.
+ */
+export async function setUpFirstOwner(page, url, owner) {
+  await page.goto(url);
+  await page.waitForURL('**/setup');
+  await page.getByTestId('setup-name').fill(owner.name);
+  await page.getByTestId('setup-email').fill(owner.email);
+  await page.getByTestId('setup-password').fill(owner.password);
+  await page.getByTestId('setup-org').fill(owner.org);
+  await page.getByTestId('setup-submit').click();
+  await page.waitForURL(/\/orgs\/[0-9a-f-]{36}$/);
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Writable } from 'node:stream';
 import { eq } from 'drizzle-orm';
 import pino from 'pino';
@@ -7,6 +8,8 @@ import { channels } from '../src/db/schema.js';
 import type { Role } from '../src/http/permissions.js';
 import { AuthExpiredError } from '../src/integrations/social/errors.js';
 import { findChannelsForWorkspace, listSlots } from '../src/modules/channels/repo.js';
+import { mediaForPublish } from '../src/modules/media/for-posts.js';
+import { MEDIA_FILE_PATH, mediaUrlUntil, verifyMediaToken } from '../src/modules/media/signed-url.js';
 import {
   ChannelUnavailableError,
   markChannelNeedsReauth,
@@ -15,6 +18,7 @@ import {
 } from '../src/modules/channels/publishing-access.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
 import { call, signUp } from './helpers/http.js';
+import { fetchMedia, jpeg, upload } from './media-fixtures.js';
 
 /** Channels through the HTTP API (sandbox channels, slots, the sandbox feed) and the pipeline's access functions. */
 
@@ -349,6 +353,8 @@ describe('sandbox feed', () => {
     for (const [i, key] of keys.entries()) {
       const media = i === 0 ? [{ kind: 'image' as const, mime: 'image/png', sizeBytes: 10, url: 'http://herald.test/m/1.png', read: async () => Buffer.alloc(0) }] : [];
       await t.runtime.social.sandbox.publish(account, { text: `post ${i}`, media }, key);
+      // PGlite's clock counts milliseconds: posts taken in the same one are ordered by id instead.
+      await sleep(3);
     }
     const otherAccount = (await openChannel(t.runtime, orgId, other.id)).account;
     await t.runtime.social.sandbox.publish(otherAccount, { text: 'elsewhere', media: [] }, randomUUID());
@@ -375,6 +381,39 @@ describe('sandbox feed', () => {
       expect(res.status, q).toBe(400);
       expect(res.body.error.code).toBe('validation_failed');
     }
+  });
+
+  it('serves media under freshly signed URLs, however long ago the sandbox took the post', async () => {
+    const { owner, orgId, workspaceId } = await tenant();
+    const ch = await sandbox(owner, workspaceId);
+    const bytes = await jpeg(320, 240);
+    const uploaded = await upload(t.app, owner.token, workspaceId, { data: bytes, filename: 'old.jpg' });
+    expect(uploaded.status).toBe(201);
+    const { account } = await openChannel(t.runtime, orgId, ch.id);
+
+    // What the publisher hands the sandbox, aged: its URL expired an hour ago, as one from two days ago would have.
+    const [item] = await mediaForPublish(t.runtime, orgId, [uploaded.body.id], 'sandbox');
+    const storageKey = verifyMediaToken(t.runtime.keys, item!.url.slice(item!.url.indexOf(MEDIA_FILE_PATH) + MEDIA_FILE_PATH.length)).storageKey;
+    const stale = mediaUrlUntil(t.runtime, storageKey, Math.floor(Date.now() / 1000) - 3600);
+    expect((await fetchMedia(t.app, stale)).json().error.code).toBe('media_url_expired');
+    // A file of another organization's storage is left as it was (never signed for this feed).
+    const foreign = mediaUrlUntil(t.runtime, `${randomUUID()}/${randomUUID()}/original.jpg`, Math.floor(Date.now() / 1000) - 3600);
+    await t.runtime.social.sandbox.publish(account, { text: 'last year', media: [{ ...item!, url: stale }, { ...item!, url: foreign }] }, randomUUID());
+
+    const [shown] = (await ok<any>('GET', `/api/v1/channels/${ch.id}/sandbox/feed`, owner.token)).items;
+    expect(shown.media).toHaveLength(2);
+    const fresh = shown.media[0].url as string;
+    expect(fresh).not.toBe(stale);
+    expect(fresh.startsWith(`http://herald.test${MEDIA_FILE_PATH}`)).toBe(true);
+    const token = fresh.slice(fresh.indexOf(MEDIA_FILE_PATH) + MEDIA_FILE_PATH.length);
+    const granted = verifyMediaToken(t.runtime.keys, token);
+    expect(granted.storageKey).toBe(storageKey);
+    expect(granted.expiresAt).toBeGreaterThan(Date.now() / 1000 + 3600);
+    const res = await fetchMedia(t.app, fresh);
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe('image/jpeg');
+    expect(res.raw).toEqual(bytes);
+    expect(shown.media[1].url).toBe(foreign);
   });
 
   it('answers 400 not_sandbox for a channel of another platform', async () => {

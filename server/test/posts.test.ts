@@ -59,6 +59,41 @@ describe('composing', () => {
     expect(both.status).toBe(400);
   });
 
+  it('takes scheduledAt with or without seconds, with Z or an offset, and refuses anything else', async () => {
+    // A workspace of its own, so these posts stay out of the other tests' lists and calendars.
+    const own = await ownerWithWorkspace(t.app);
+    const api = (method: 'GET' | 'POST', url: string, body?: unknown) => call(t.app, method, `/api/v1${url}`, { token: own.token, ...(body === undefined ? {} : { body }) });
+    const accepted: [string, string][] = [
+      ['2030-12-01T09:30+05:30', '2030-12-01T04:00:00.000Z'],
+      ['2030-12-01T04:00Z', '2030-12-01T04:00:00.000Z'],
+      ['2030-12-01T09:30:15+05:30', '2030-12-01T04:00:15.000Z'],
+      ['2030-12-01T04:00:15.250Z', '2030-12-01T04:00:15.250Z'],
+      ['2030-12-01T04:00:00-03:00', '2030-12-01T07:00:00.000Z'],
+    ];
+    for (const [given, instant] of accepted) {
+      const created = await api('POST', `/workspaces/${own.workspaceId}/posts`, { text: given, channelIds: [own.channelIds[0]], scheduledAt: given });
+      expect(created.status, given).toBe(201);
+      expect(created.body.scheduledAt).toBe(instant);
+      const draft = await api('POST', `/workspaces/${own.workspaceId}/posts`, { text: given, channelIds: [own.channelIds[0]] });
+      const scheduled = await api('POST', `/posts/${draft.body.id}/schedule`, { scheduledAt: given });
+      expect(scheduled.status, given).toBe(200);
+      expect(scheduled.body.scheduledAt).toBe(instant);
+    }
+    const refused = ['2030-12-01T09:30', '2030-12-01 09:30Z', '2030-12-01', '2030-12-01T9:30Z', '2030-12-01T09Z', '2030-12-01T09:30+0530', '2030-02-30T09:30Z', '2030-12-01T24:00Z', 'tomorrow', ''];
+    const draft = await api('POST', `/workspaces/${own.workspaceId}/posts`, { text: 'never', channelIds: [own.channelIds[0]] });
+    for (const given of [...refused, 1_900_000_000_000]) {
+      for (const res of [
+        await api('POST', `/workspaces/${own.workspaceId}/posts`, { text: 'never', channelIds: [own.channelIds[0]], scheduledAt: given }),
+        await api('POST', `/posts/${draft.body.id}/schedule`, { scheduledAt: given }),
+      ]) {
+        expect(res.status, String(given)).toBe(400);
+        expect(res.body.error.code).toBe('validation_failed');
+        expect(res.body.error.details.fields.scheduledAt).toMatch(/ISO 8601 date-time with a time zone/);
+      }
+    }
+    expect((await api('GET', `/posts/${draft.body.id}`)).body.status).toBe('draft');
+  });
+
   it('edits a draft: text, channels and overrides', async () => {
     const created = await api('POST', `/workspaces/${s.workspaceId}/posts`, { text: 'v1', channelIds: s.channelIds });
     const edited = await api('PATCH', `/posts/${created.body.id}`, { text: 'v2', channelIds: [s.channelIds[1]], targets: [{ channelId: s.channelIds[1], text: 'v2 short' }] });

@@ -2,7 +2,12 @@ import type { Config } from '../../config.js';
 import { tooManyRequests } from '../../lib/errors.js';
 import type { RateLimiter } from '../../lib/rate-limit.js';
 
-const REFRESH_IP_FACTOR = 5;
+/**
+ * Refreshes get this many times the login budget, per IP and per session family: every page load
+ * refreshes, an office shares one address, and each open dashboard tab refreshes the same family.
+ * A stolen refresh token is still useless after its first rotation (reuse revokes the family).
+ */
+const REFRESH_FACTOR = 5;
 
 export type LimitedAction = 'login' | 'register' | 'refresh' | 'password-reset' | 'password-reset-confirm' | 'password-change';
 
@@ -19,10 +24,9 @@ export class AuthRateLimits {
 
   /** Counts one attempt; throws 429 (with Retry-After) when the IP or the account is over its budget. */
   async check(action: LimitedAction, subject: { ip: string; account?: string | undefined }): Promise<void> {
-    // Page loads refresh too, and an office shares one address: refreshes get a larger per-IP budget.
-    const ipMax = action === 'refresh' ? this.policy.max * REFRESH_IP_FACTOR : this.policy.max;
-    const keys: [string, number][] = [[`auth:${action}:ip:${subject.ip}`, ipMax]];
-    if (subject.account !== undefined) keys.push([`auth:${action}:account:${subject.account}`, this.policy.max]);
+    const budget = action === 'refresh' ? this.policy.max * REFRESH_FACTOR : this.policy.max;
+    const keys: [string, number][] = [[`auth:${action}:ip:${subject.ip}`, budget]];
+    if (subject.account !== undefined) keys.push([`auth:${action}:account:${subject.account}`, budget]);
     let retryAfter = 0;
     for (const [key, max] of keys) {
       const result = await this.limiter.hit(key, max, this.policy.windowSeconds);

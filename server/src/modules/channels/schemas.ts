@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PLATFORMS } from '../../integrations/social/provider.js';
 
 /** `HH:MM` on a 24-hour clock, 00:00 to 23:59. */
 const TIME_OF_DAY = /^([01]\d|2[0-3]):[0-5]\d$/;
@@ -42,7 +43,7 @@ export const ChannelSchema = z
   .object({
     id: z.uuid(),
     workspaceId: z.uuid(),
-    platform: z.string(),
+    platform: z.enum(PLATFORMS),
     kind: z.string(),
     name: z.string(),
     username: z.string().nullable(),

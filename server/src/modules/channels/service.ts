@@ -6,6 +6,7 @@ import { readSandboxFeed, sandboxPostExists } from '../../integrations/social/sa
 import { randomToken } from '../../lib/crypto.js';
 import { badRequest, conflict, notFound } from '../../lib/errors.js';
 import { recordAudit } from '../audit/repo.js';
+import { resignedMediaUrl } from '../media/signed-url.js';
 import { sealCredentials } from './credentials.js';
 import * as repo from './repo.js';
 import type { ChannelRecord, SlotRecord } from './repo.js';
@@ -108,16 +109,24 @@ export class ChannelsService {
     if (query.cursor && !(await sandboxPostExists(this.ctx.db, channel.externalId, query.cursor))) {
       throw badRequest('invalid_cursor', 'cursor does not name a post of this channel', { in: 'querystring', fields: { cursor: 'Unknown cursor' } });
     }
-    return readSandboxFeed(this.ctx.db, channel.externalId, { afterId: query.cursor, limit: query.limit });
+    const feed = await readSandboxFeed(this.ctx.db, channel.externalId, { afterId: query.cursor, limit: query.limit });
+    // The sandbox keeps the URLs it was given at publish time, which expire after a day; the feed
+    // shows the same files under freshly signed URLs so old posts keep their images.
+    const items = feed.items.map((item) => ({
+      ...item,
+      media: item.media.map((m) => ({ ...m, url: resignedMediaUrl(this.ctx, organizationId, m.url) })),
+    }));
+    return { items, nextCursor: feed.nextCursor };
   }
 }
 
 function toChannel(c: ChannelRecord, slots: readonly SlotRecord[]): Channel {
-  const rules = CONTENT_RULES[platformOf(c)];
+  const platform = platformOf(c);
+  const rules = CONTENT_RULES[platform];
   return {
     id: c.id,
     workspaceId: c.workspaceId,
-    platform: c.platform,
+    platform,
     kind: c.kind,
     name: c.name,
     username: c.username,

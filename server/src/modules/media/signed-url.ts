@@ -51,6 +51,43 @@ export function dashboardMediaUrl(ctx: Pick<AppContext, 'config' | 'keys'>, stor
   return mediaUrlUntil(ctx, storageKey, exp);
 }
 
+/**
+ * The storage key inside a media URL Herald signed earlier (any origin: `publicUrl` may have changed
+ * since), expired or not; null for any other URL. The MAC is not checked, so pass only URLs Herald
+ * itself wrote (e.g. those a platform stored when it took a post): a key rotation since signing would
+ * otherwise make them unreadable.
+ */
+export function storageKeyOfMediaUrl(url: string): string | null {
+  let pathname: string;
+  try {
+    pathname = new URL(url).pathname;
+  } catch {
+    return null;
+  }
+  const at = pathname.indexOf(MEDIA_FILE_PATH);
+  if (at < 0) return null;
+  const token = pathname.slice(at + MEDIA_FILE_PATH.length);
+  const dot = token.indexOf('.');
+  if (dot <= 0 || token.includes('/')) return null;
+  try {
+    const { k } = JSON.parse(Buffer.from(token.slice(0, dot), 'base64url').toString('utf8')) as { k?: unknown };
+    return typeof k === 'string' && k !== '' ? k : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A media URL Herald signed earlier for `organizationId` (for example one a platform stored when it
+ * took a post), signed again for the dashboard so it can be shown however old it is. Other URLs, and
+ * files outside that organization's storage (`<organizationId>/…`), come back unchanged.
+ */
+export function resignedMediaUrl(ctx: Pick<AppContext, 'config' | 'keys'>, organizationId: string, url: string): string {
+  const storageKey = storageKeyOfMediaUrl(url);
+  if (storageKey === null || !storageKey.startsWith(`${organizationId}/`)) return url;
+  return dashboardMediaUrl(ctx, storageKey);
+}
+
 /** The storage key and expiry a token grants; 403 when it is malformed, tampered with or expired. */
 export function verifyMediaToken(keys: KeyRing, token: string, nowSeconds = Date.now() / 1000): { storageKey: string; expiresAt: number } {
   const invalid = () => new AppError(403, 'invalid_media_url', 'This media URL is invalid');

@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, gte, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { channels, posts, postTargets, publishAttempts, users, type TargetStatus } from '../../db/schema.js';
+import { toPlatform } from '../../integrations/social/provider.js';
 import type { Attempt, Post, Target } from './schemas.js';
 
 export type PostRow = typeof posts.$inferSelect;
@@ -93,7 +94,7 @@ export async function loadPosts(db: Db, organizationId: string, postIds: string[
     const post = rows.find((r) => r.post.id === target.postId)?.post;
     if (!post) continue;
     const list = byPost.get(target.postId) ?? [];
-    list.push(toTarget(target, channel, post));
+    list.push(toTarget(target, { ...channel, platform: toPlatform(channel.platform) }, post));
     byPost.set(target.postId, list);
   }
   const order = new Map(postIds.map((id, i) => [id, i]));

@@ -1,9 +1,19 @@
 import { z } from 'zod';
+import type { AttemptOutcome, PostStatus, TargetErrorKind, TargetStatus } from '../../db/schema.js';
+import { PLATFORMS } from '../../integrations/social/provider.js';
+import { ChannelStatusSchema } from '../channels/schemas.js';
 
 const Text = z.string().max(70_000, 'Text is longer than any platform accepts');
 const MediaIds = z.array(z.uuid()).max(35, 'At most 35 media items');
-const When = z.iso
-  .datetime({ offset: true, message: 'Must be an ISO 8601 date-time with a time zone, e.g. 2026-12-01T09:30:00+05:30' })
+/**
+ * An instant: an ISO 8601 date-time with `Z` or an offset, seconds (and fractions) optional, since
+ * date-time pickers give minutes. A local time without a zone is refused: it names no instant.
+ */
+const When = z
+  .union([z.iso.datetime({ offset: true }), z.iso.datetime({ offset: true, precision: -1 })], {
+    error: 'Must be an ISO 8601 date-time with a time zone, e.g. 2026-12-01T09:30+05:30 or 2026-12-01T04:00:00Z',
+  })
+  .meta({ description: 'ISO 8601 date-time with `Z` or an offset; seconds are optional, e.g. `2026-12-01T09:30+05:30`.' })
   .transform((v) => new Date(v));
 
 export const TargetInputSchema = z.object({
@@ -67,8 +77,22 @@ export const PostPreviewSchema = z.object({
 });
 export type PostPreview = z.infer<typeof PostPreviewSchema>;
 
-const POST_STATUSES = ['draft', 'scheduled', 'publishing', 'published', 'partially_published', 'failed', 'needs_attention'] as const;
-const TARGET_STATUSES = ['draft', 'scheduled', 'publishing', 'retrying', 'published', 'failed', 'needs_reauth', 'needs_review'] as const;
+// The values the database holds; a value missing here fails the type check where rows become responses.
+const POST_STATUSES = ['draft', 'scheduled', 'publishing', 'published', 'partially_published', 'failed', 'needs_attention'] as const satisfies readonly PostStatus[];
+const TARGET_STATUSES = ['draft', 'scheduled', 'publishing', 'retrying', 'published', 'failed', 'needs_reauth', 'needs_review'] as const satisfies readonly TargetStatus[];
+const ATTEMPT_OUTCOMES = [
+  'published',
+  'transient',
+  'rate_limited',
+  'auth_expired',
+  'rejected',
+  'unknown_outcome',
+  'reconciled',
+  'abandoned',
+] as const satisfies readonly AttemptOutcome[];
+const TARGET_ERROR_KINDS = ['auth_expired', 'rate_limited', 'transient', 'rejected', 'unknown_outcome'] as const satisfies readonly TargetErrorKind[];
+
+const PlatformSchema = z.enum(PLATFORMS);
 
 export const PostListQuerySchema = z.object({
   status: z.enum(POST_STATUSES).optional(),
@@ -90,7 +114,7 @@ export const CalendarQuerySchema = z
 export const RuleCheckSchema = z
   .object({
     channelId: z.uuid(),
-    platform: z.string(),
+    platform: PlatformSchema,
     textLength: z.number(),
     textMax: z.number(),
     errors: z.array(z.object({ rule: z.string(), message: z.string(), mediaId: z.string().optional() })),
@@ -98,13 +122,21 @@ export const RuleCheckSchema = z
   })
   .meta({ id: 'RuleCheck' });
 
-export const TargetErrorSchema = z.object({ kind: z.string(), message: z.string(), platformCode: z.string().optional() });
+export const TargetErrorSchema = z
+  .object({
+    /** Which way the attempt went wrong; see the publish flow in docs/ARCHITECTURE.md. */
+    kind: z.enum(TARGET_ERROR_KINDS),
+    /** The platform's own message where it gave one. */
+    message: z.string(),
+    platformCode: z.string().optional(),
+  })
+  .meta({ id: 'TargetError' });
 
 export const TargetSchema = z
   .object({
     id: z.uuid(),
     channelId: z.uuid(),
-    channel: z.object({ id: z.uuid(), name: z.string(), platform: z.string(), status: z.string() }),
+    channel: z.object({ id: z.uuid(), name: z.string(), platform: PlatformSchema, status: ChannelStatusSchema }),
     /** The text this channel gets (override or the post's). */
     text: z.string(),
     textOverride: z.string().nullable(),
@@ -145,7 +177,8 @@ export const AttemptSchema = z.object({
   attemptNo: z.number(),
   startedAt: z.date(),
   finishedAt: z.date().nullable(),
-  outcome: z.string().nullable(),
+  /** Null while the call is in flight (or its worker died before finishing it). */
+  outcome: z.enum(ATTEMPT_OUTCOMES).nullable(),
   errorMessage: z.string().nullable(),
   platformCode: z.string().nullable(),
 });

@@ -1,4 +1,5 @@
 import type { AppContext } from '../../context.js';
+import type { Platform } from '../../integrations/social/provider.js';
 import { isProviderPlatform } from '../../integrations/social/registry.js';
 import { CONTENT_RULES, checkContent, type MediaFacts } from '../../integrations/social/rules.js';
 import { AppError, badRequest } from '../../lib/errors.js';
@@ -15,7 +16,7 @@ export interface ChannelRef {
 
 export interface RuleCheck {
   channelId: string;
-  platform: string;
+  platform: Platform;
   textLength: number;
   textMax: number;
   errors: { rule: string; message: string; mediaId?: string }[];
