@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Writable } from 'node:stream';
 import { eq } from 'drizzle-orm';
 import pino from 'pino';
@@ -353,8 +352,6 @@ describe('sandbox feed', () => {
     for (const [i, key] of keys.entries()) {
       const media = i === 0 ? [{ kind: 'image' as const, mime: 'image/png', sizeBytes: 10, url: 'http://herald.test/m/1.png', read: async () => Buffer.alloc(0) }] : [];
       await t.runtime.social.sandbox.publish(account, { text: `post ${i}`, media }, key);
-      // PGlite's clock counts milliseconds: posts taken in the same one are ordered by id instead.
-      await sleep(3);
     }
     const otherAccount = (await openChannel(t.runtime, orgId, other.id)).account;
     await t.runtime.social.sandbox.publish(otherAccount, { text: 'elsewhere', media: [] }, randomUUID());

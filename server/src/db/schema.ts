@@ -231,8 +231,10 @@ export const sandboxPosts = pgTable(
     text: text('text').notNull(),
     media: jsonb('media').$type<{ kind: string; mime: string; url: string; sizeBytes: number }[]>().notNull().default([]),
     createdAt: createdAt(),
+    /** Arrival order: clocks tie (PGlite counts milliseconds), the feed's order must not. */
+    seq: bigint('seq', { mode: 'number' }).generatedAlwaysAsIdentity(),
   },
-  (t) => [index('sandbox_posts_account_idx').on(t.accountId, t.createdAt), index('sandbox_posts_key_idx').on(t.idempotencyKey)],
+  (t) => [index('sandbox_posts_account_idx').on(t.accountId, t.seq), index('sandbox_posts_key_idx').on(t.idempotencyKey)],
 );
 
 export const media = pgTable(

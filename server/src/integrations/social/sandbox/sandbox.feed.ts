@@ -24,8 +24,9 @@ export async function sandboxPostExists(db: Db, accountId: string, postId: strin
 }
 
 /**
- * One page of an account's posts, newest first. `afterId` continues after that post; posts written in
- * the same instant are ordered by id, so a page boundary never skips or repeats one.
+ * One page of an account's posts, newest first (by arrival, not by clock: two posts stored in the same
+ * millisecond keep their order). `afterId` continues after that post, so a page boundary never skips or
+ * repeats one.
  */
 export async function readSandboxFeed(
   db: Db,
@@ -44,12 +45,10 @@ export async function readSandboxFeed(
     .where(
       and(
         eq(sandboxPosts.accountId, accountId),
-        page.afterId
-          ? sql`(${sandboxPosts.createdAt}, ${sandboxPosts.id}) < (select p.created_at, p.id from ${sandboxPosts} p where p.id = ${page.afterId} and p.account_id = ${accountId})`
-          : undefined,
+        page.afterId ? sql`${sandboxPosts.seq} < (select p.seq from ${sandboxPosts} p where p.id = ${page.afterId} and p.account_id = ${accountId})` : undefined,
       ),
     )
-    .orderBy(desc(sandboxPosts.createdAt), desc(sandboxPosts.id))
+    .orderBy(desc(sandboxPosts.seq))
     .limit(page.limit + 1);
   const items = rows.slice(0, page.limit);
   return { items, nextCursor: rows.length > page.limit ? (items.at(-1)?.id ?? null) : null };
