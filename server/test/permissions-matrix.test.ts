@@ -3,6 +3,8 @@ import { ACTIONS, ROLES, can, type Role } from '../src/http/permissions.js';
 import { FakeX } from './fakes/x.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
 import { call, signUp } from './helpers/http.js';
+import { eventually } from './helpers/workspace.js';
+import { jobHandlers } from '../src/jobs/handlers.js';
 import { multipart } from './media-fixtures.js';
 
 const TINY_PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64');
@@ -40,7 +42,7 @@ interface Fixture {
   connectionId: string;
 }
 
-type Need = 'member' | 'invitation' | 'workspace' | 'channel' | 'slots' | 'post' | 'scheduled-post' | 'media' | 'connection';
+type Need = 'member' | 'invitation' | 'workspace' | 'channel' | 'slots' | 'post' | 'scheduled-post' | 'published-post' | 'media' | 'connection';
 
 interface RouteCase {
   needs?: Need[];
@@ -116,6 +118,7 @@ const ROUTES: Record<string, RouteCase> = {
     request: (f) => ({ url: `/api/v1/connections/${f.connectionId}/complete`, body: { externalIds: ['1500000000000000001'] } }),
   },
   'GET /api/v1/posts/:postId/metrics': { needs: ['post'], request: (f) => ({ url: `/api/v1/posts/${f.postId}/metrics` }) },
+  'POST /api/v1/posts/:postId/unpublish': { needs: ['published-post'], request: (f) => ({ url: `/api/v1/posts/${f.postId}/unpublish`, body: {} }) },
 };
 
 let t: TestApp;
@@ -152,7 +155,7 @@ async function fixture(role: Role, needs: Need[]): Promise<Fixture> {
   if (needs.includes('invitation')) {
     f.invitationId = (await ok<{ id: string }>('POST', `/api/v1/orgs/${org.id}/invitations`, founder.token, { email: freshEmail(), role: 'viewer' }, 201)).id;
   }
-  const needsChannel = needs.some((n) => n === 'channel' || n === 'slots' || n === 'post' || n === 'scheduled-post');
+  const needsChannel = needs.some((n) => n === 'channel' || n === 'slots' || n === 'post' || n === 'scheduled-post' || n === 'published-post');
   if (needs.includes('workspace') || needsChannel || needs.includes('media') || needs.includes('connection')) {
     f.workspaceId = (await ok<{ id: string }>('POST', `/api/v1/orgs/${org.id}/workspaces`, founder.token, { name: 'Fixture brand' }, 201)).id;
   }
@@ -182,6 +185,10 @@ async function fixture(role: Role, needs: Need[]): Promise<Fixture> {
     const scheduledAt = needs.includes('scheduled-post') ? { scheduledAt: '2030-06-01T09:30:00Z' } : {};
     f.postId = (await ok<{ id: string }>('POST', `/api/v1/workspaces/${f.workspaceId}/posts`, founder.token, { text: 'Fixture post', channelIds: [f.channelId], ...scheduledAt }, 201)).id;
   }
+  if (needs.includes('published-post')) {
+    f.postId = (await ok<{ id: string }>('POST', `/api/v1/workspaces/${f.workspaceId}/posts`, founder.token, { text: `Out ${role}`, channelIds: [f.channelId], publishNow: true }, 201)).id;
+    await eventually(async () => ((await ok<{ status: string }>('GET', `/api/v1/posts/${f.postId}`, founder.token)).status === 'published' ? true : undefined));
+  }
   return f;
 }
 
@@ -198,6 +205,7 @@ function scopedRoutes(): Map<string, (typeof ACTIONS)[number]> {
 beforeAll(async () => {
   fakeX = await FakeX.start(X_CLIENT);
   t = await createTestApp({ ...ENV, HERALD_X_AUTH_URL: fakeX.authorizeUrl, HERALD_X_API_URL: fakeX.url });
+  await t.runtime.queue.work(jobHandlers(t.runtime));
   founder = await person();
   otherMember = await person();
   for (const role of ROLES) callers[role] = await person();

@@ -121,6 +121,28 @@ describe('scheduled publishing', { timeout: 60_000 }, () => {
     }
   });
 
+  it('deletes a published post from the platform, keeping its history', async () => {
+    const text = `Gone soon ${randomUUID()}`;
+    const created = await api('POST', `/workspaces/${s.workspaceId}/posts`, { text, channelIds: s.channelIds, publishNow: true });
+    const post = await settled(created.body.id);
+    expect(post.status).toBe('published');
+    const one = await api('POST', `/posts/${created.body.id}/unpublish`, { channelIds: [s.channelIds[0]] });
+    expect(one.status).toBe(200);
+    expect(one.body.results).toEqual([{ channelId: s.channelIds[0], outcome: 'deleted', message: null }]);
+    expect((await feed(s.channelIds[0]!)).filter((r) => r.text === text)).toHaveLength(0);
+    expect((await feed(s.channelIds[1]!)).filter((r) => r.text === text)).toHaveLength(1);
+    // Still published on the other channel; the removed target keeps its permalink as history.
+    expect(one.body.post.status).toBe('published');
+    const removed = one.body.post.targets.find((x: any) => x.channelId === s.channelIds[0]);
+    expect(removed).toMatchObject({ status: 'deleted', permalink: expect.any(String) });
+    const all = await api('POST', `/posts/${created.body.id}/unpublish`, {});
+    expect(all.body.results.map((r: any) => r.outcome)).toEqual(['deleted']);
+    expect(all.body.post.status).toBe('deleted');
+    const again = await api('POST', `/posts/${created.body.id}/unpublish`, {});
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe('nothing_to_delete');
+  });
+
   it('refuses scheduling in the past', async () => {
     const res = await api('POST', `/workspaces/${s.workspaceId}/posts`, { text: 'late', channelIds: s.channelIds, scheduledAt: new Date(Date.now() - 60_000).toISOString() });
     expect(res.status).toBe(400);

@@ -113,6 +113,7 @@ const ROUTES: Record<string, (a: Tenant, b: Tenant) => Probe[]> = {
   'GET /api/v1/connections/:connectionId': (_a, b) => [{ url: `/api/v1/connections/${b.connectionId}` }],
   'POST /api/v1/connections/:connectionId/complete': (_a, b) => [{ url: `/api/v1/connections/${b.connectionId}/complete`, body: { externalIds: ['1'] } }],
   'GET /api/v1/posts/:postId/metrics': (_a, b) => [{ url: `/api/v1/posts/${b.postId}/metrics` }],
+  'POST /api/v1/posts/:postId/unpublish': (_a, b) => [{ url: `/api/v1/posts/${b.postId}/unpublish`, body: {} }],
 };
 
 let t: TestApp;

@@ -289,8 +289,8 @@ export const mediaVariants = pgTable(
   (t) => [uniqueIndex('media_variants_media_platform_idx').on(t.mediaId, t.platform)],
 );
 
-export type PostStatus = 'draft' | 'scheduled' | 'publishing' | 'published' | 'partially_published' | 'failed' | 'needs_attention';
-export type TargetStatus = 'draft' | 'scheduled' | 'publishing' | 'retrying' | 'published' | 'failed' | 'needs_reauth' | 'needs_review';
+export type PostStatus = 'draft' | 'scheduled' | 'publishing' | 'published' | 'partially_published' | 'failed' | 'needs_attention' | 'deleted';
+export type TargetStatus = 'draft' | 'scheduled' | 'publishing' | 'retrying' | 'published' | 'failed' | 'needs_reauth' | 'needs_review' | 'deleted';
 
 export const posts = pgTable(
   'posts',

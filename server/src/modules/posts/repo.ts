@@ -213,3 +213,11 @@ export async function takenInstants(db: Db, channelIds: string[], after: Date, e
     );
   return new Set(rows.filter((r) => r.at).map((r) => r.at!.getTime()));
 }
+
+/** A published target removed from its platform: it keeps its post id and permalink as history. */
+export async function markTargetDeleted(db: Db, targetId: string): Promise<void> {
+  await db
+    .update(postTargets)
+    .set({ status: 'deleted', updatedAt: new Date() })
+    .where(and(eq(postTargets.id, targetId), eq(postTargets.status, 'published')));
+}

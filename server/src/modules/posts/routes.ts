@@ -18,6 +18,7 @@ import {
 import { calendar, SchedulingService } from './scheduling.service.js';
 import { postScope } from './scope.js';
 import { PostsService } from './service.js';
+import { unpublish } from './unpublish.service.js';
 
 const tags = ['posts'];
 const PostParams = IdParam('postId');
@@ -122,5 +123,29 @@ export async function postRoutes(app: App, ctx: AppContext): Promise<void> {
     config: { access: postScope('posts.write') },
     schema: { tags, summary: 'Stop a scheduled post: back to draft', params: PostParams, response: { 200: PostDetailSchema, ...errorResponses } },
     handler: async (request) => scheduling.cancel(requireScope(request).organizationId, requireUser(request).id, request.params.postId),
+  });
+
+  app.post('/posts/:postId/unpublish', {
+    config: { access: postScope('posts.write') },
+    schema: {
+      tags,
+      summary: 'Delete a published post from the platforms',
+      description:
+        'From every channel it was published to, or from `channelIds`. Each channel answers on its own: `deleted`, `unsupported` (the platform has no delete API, e.g. TikTok, or Instagram for most apps) or `failed` with the platform’s message. Removed targets become `deleted`; the post keeps its history.',
+      params: PostParams,
+      body: z.object({ channelIds: z.array(z.uuid()).min(1).max(50).optional() }).default({}),
+      response: {
+        200: z.object({
+          results: z.array(z.object({ channelId: z.uuid(), outcome: z.enum(['deleted', 'unsupported', 'failed']), message: z.string().nullable() })),
+          post: PostDetailSchema,
+        }),
+        ...errorResponses,
+      },
+    },
+    handler: async (request) => {
+      const { organizationId } = requireScope(request);
+      const results = await unpublish(ctx, organizationId, requireUser(request).id, request.params.postId, request.body.channelIds);
+      return { results, post: await posts.get(organizationId, request.params.postId) };
+    },
   });
 }

@@ -78,8 +78,8 @@ export const PostPreviewSchema = z.object({
 export type PostPreview = z.infer<typeof PostPreviewSchema>;
 
 // The values the database holds; a value missing here fails the type check where rows become responses.
-const POST_STATUSES = ['draft', 'scheduled', 'publishing', 'published', 'partially_published', 'failed', 'needs_attention'] as const satisfies readonly PostStatus[];
-const TARGET_STATUSES = ['draft', 'scheduled', 'publishing', 'retrying', 'published', 'failed', 'needs_reauth', 'needs_review'] as const satisfies readonly TargetStatus[];
+const POST_STATUSES = ['draft', 'scheduled', 'publishing', 'published', 'partially_published', 'failed', 'needs_attention', 'deleted'] as const satisfies readonly PostStatus[];
+const TARGET_STATUSES = ['draft', 'scheduled', 'publishing', 'retrying', 'published', 'failed', 'needs_reauth', 'needs_review', 'deleted'] as const satisfies readonly TargetStatus[];
 const ATTEMPT_OUTCOMES = [
   'published',
   'transient',

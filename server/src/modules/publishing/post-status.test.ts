@@ -14,6 +14,8 @@ describe('derivePostStatus', () => {
     [['failed', 'failed'], 'failed'],
     [['published', 'needs_reauth'], 'needs_attention'],
     [['needs_review'], 'needs_attention'],
+    [['deleted', 'published'], 'published'],
+    [['deleted', 'deleted'], 'deleted'],
   ] as const)('%j → %s', (targets, expected) => {
     expect(derivePostStatus(targets)).toBe(expected);
   });

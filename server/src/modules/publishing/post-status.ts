@@ -4,8 +4,11 @@ import type { PostStatus, TargetStatus } from '../../db/schema.js';
  * A post's status, derived from its targets' statuses. Stored on the post (recomputed in the same
  * transaction as every target change) so lists and calendars can filter on it.
  */
-export function derivePostStatus(targets: readonly TargetStatus[]): PostStatus {
-  if (targets.length === 0) return 'draft';
+export function derivePostStatus(all: readonly TargetStatus[]): PostStatus {
+  if (all.length === 0) return 'draft';
+  // A post removed from some platforms is judged by the others; removed from all of them, it is deleted.
+  const targets: readonly TargetStatus[] = all.filter((s) => s !== 'deleted');
+  if (targets.length === 0) return 'deleted';
   const has = (s: TargetStatus) => targets.includes(s);
   if (targets.every((s) => s === 'published')) return 'published';
   if (has('publishing') || has('retrying')) return 'publishing';

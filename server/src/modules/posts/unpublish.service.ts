@@ -1,0 +1,52 @@
+import type { AppContext } from '../../context.js';
+import { isProviderError } from '../../integrations/social/errors.js';
+import type { Platform, SocialProvider } from '../../integrations/social/provider.js';
+import { conflict, notFound } from '../../lib/errors.js';
+import { recordAudit } from '../audit/repo.js';
+import { ChannelUnavailableError, openChannel } from '../channels/publishing-access.js';
+import * as repo from './repo.js';
+import { recomputePostStatus } from './service.js';
+
+export interface UnpublishResult {
+  channelId: string;
+  outcome: 'deleted' | 'unsupported' | 'failed';
+  message: string | null;
+}
+
+/**
+ * Removes a published post from the platforms (all its published channels, or those named), where the
+ * platform's API allows it. Each channel is settled on its own: one platform refusing does not stop the
+ * others. A removed target becomes `deleted`; the post keeps its history.
+ */
+export async function unpublish(ctx: AppContext, organizationId: string, actorId: string, postId: string, channelIds?: readonly string[]): Promise<UnpublishResult[]> {
+  const post = await repo.findPostRow(ctx.db, organizationId, postId);
+  if (!post) throw notFound('Post');
+  const targets = (await repo.targetsOfPost(ctx.db, postId)).filter((t) => t.status === 'published' && t.platformPostId && (!channelIds || channelIds.includes(t.channelId)));
+  if (targets.length === 0) throw conflict('nothing_to_delete', 'None of the chosen channels has this post published');
+  const results: UnpublishResult[] = [];
+  for (const target of targets) {
+    let provider: SocialProvider | undefined;
+    try {
+      const { channel, account } = await openChannel(ctx, organizationId, target.channelId);
+      provider = (ctx.social as Partial<Record<Platform, SocialProvider>>)[channel.platform as Platform];
+      if (!provider?.delete) {
+        results.push({ channelId: target.channelId, outcome: 'unsupported', message: `${provider?.displayName ?? channel.platform} offers no way to delete a post through its API; delete it in the app` });
+        continue;
+      }
+      await provider.delete(account, target.platformPostId!);
+    } catch (err) {
+      const message = err instanceof ChannelUnavailableError || isProviderError(err) ? err.message : 'The platform could not be reached';
+      if (!(err instanceof ChannelUnavailableError) && !isProviderError(err)) ctx.logger.warn({ err, postId, channelId: target.channelId }, 'deleting from the platform failed');
+      results.push({ channelId: target.channelId, outcome: 'failed', message });
+      continue;
+    }
+    await ctx.db.transaction(async (tx) => {
+      await repo.lockPost(tx, organizationId, postId);
+      await repo.markTargetDeleted(tx, target.id);
+      await recomputePostStatus(tx, postId);
+      await recordAudit(tx, { organizationId, actorId, action: 'post.deleted_from_platform', subjectType: 'post', subjectId: postId, data: { channelId: target.channelId, platformPostId: target.platformPostId } });
+    });
+    results.push({ channelId: target.channelId, outcome: 'deleted', message: null });
+  }
+  return results;
+}
