@@ -3640,9 +3640,11 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    status?: "draft" | "scheduled" | "publishing" | "published" | "partially_published" | "failed" | "needs_attention";
+                    status?: "draft" | "scheduled" | "publishing" | "published" | "partially_published" | "failed" | "needs_attention" | "deleted";
                     channelId?: string;
+                    /** @description ISO 8601 date-time with `Z` or an offset; seconds are optional, e.g. `2026-12-01T09:30+05:30`. */
                     from?: string;
+                    /** @description ISO 8601 date-time with `Z` or an offset; seconds are optional, e.g. `2026-12-01T09:30+05:30`. */
                     to?: string;
                     cursor?: string;
                     limit?: number;
@@ -3749,7 +3751,7 @@ export interface paths {
                             text?: string;
                             mediaIds?: string[];
                         }[];
-                        /** Format: date-time */
+                        /** @description ISO 8601 date-time with `Z` or an offset; seconds are optional, e.g. `2026-12-01T09:30+05:30`. */
                         scheduledAt?: string;
                         publishNow?: boolean;
                     };
@@ -4410,7 +4412,7 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        /** Format: date-time */
+                        /** @description ISO 8601 date-time with `Z` or an offset; seconds are optional, e.g. `2026-12-01T09:30+05:30`. */
                         scheduledAt: string;
                     };
                 };
@@ -4699,6 +4701,116 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["PostDetail"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/posts/{postId}/unpublish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Delete a published post from the platforms
+         * @description From every channel it was published to, or from `channelIds`. Each channel answers on its own: `deleted`, `unsupported` (the platform has no delete API, e.g. TikTok, or Instagram for most apps) or `failed` with the platform’s message. Removed targets become `deleted`; the post keeps its history.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    postId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        channelIds?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            results: {
+                                /** Format: uuid */
+                                channelId: string;
+                                /** @enum {string} */
+                                outcome: "deleted" | "unsupported" | "failed";
+                                message: string | null;
+                            }[];
+                            post: components["schemas"]["PostDetail"];
+                        };
                     };
                 };
                 /** @description Default Response */
@@ -5419,6 +5531,812 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/platforms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Platforms, and whether this server can connect each */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PlatformList"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspaceId}/channels/connect/{platform}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start connecting accounts of a platform
+         * @description Returns the platform's consent URL. Its `state` is single-use, bound to you and this workspace, and expires in 10 minutes; PKCE is used where the platform supports it. After consent the platform sends the browser to `/api/v1/oauth/{platform}/callback`, which leads to the dashboard's account picker.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    workspaceId: string;
+                    platform: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConnectStart"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/oauth/{platform}/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * OAuth redirect target (browser only)
+         * @description Checks the state, exchanges the code and redirects (302) to the dashboard page of the connection attempt, which shows the accounts to choose or what went wrong.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    code?: string;
+                    state?: string;
+                    error?: string;
+                    error_description?: string;
+                };
+                header?: never;
+                path: {
+                    platform: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/connections/{connectionId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A connection attempt you started, with the accounts you may pick */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    connectionId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Connection"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/connections/{connectionId}/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Turn the chosen accounts into channels
+         * @description An account that already is a channel of the workspace is reconnected (fresh tokens; its held posts are released).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    connectionId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        externalIds: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["Channel"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspaceId}/channels/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Token state of the workspace's channels */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    workspaceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ChannelHealth"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List my notifications, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    unreadOnly?: "true" | "false";
+                    /** @description Only notifications created before this instant (paging) */
+                    before?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["NotificationList"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark notifications read (all of them without `ids`) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Notifications to mark read; omitted: all of them */
+                        ids?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            updated: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/posts/{postId}/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A post's performance per channel
+         * @description Readings taken by the hourly metrics job for posts up to 30 days old. A null figure means the platform does not report it.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    postId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PostMetrics"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -5523,7 +6441,8 @@ export interface components {
             id: string;
             /** Format: uuid */
             workspaceId: string;
-            platform: string;
+            /** @enum {string} */
+            platform: "sandbox" | "facebook" | "instagram" | "tiktok" | "x" | "linkedin";
             kind: string;
             name: string;
             username: string | null;
@@ -5550,6 +6469,73 @@ export interface components {
             idempotencyKey: string;
             createdAt: unknown;
         };
+        ConnectStartInput: {
+            /**
+             * Format: uuid
+             * @description The connection attempt; the dashboard follows it at /connections/{id}
+             */
+            id: string;
+            /**
+             * Format: uri
+             * @description Send the user's browser here to grant access
+             */
+            authorizeUrl: string;
+            /** @description Consent must come back before this (10 minutes) */
+            expiresAt: unknown;
+        };
+        ConnectionInput: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            workspaceId: string;
+            /** @enum {string} */
+            platform: "sandbox" | "facebook" | "instagram" | "tiktok" | "x" | "linkedin";
+            /** @enum {string} */
+            status: "pending" | "exchanging" | "authorized" | "completed" | "failed";
+            /** @description What went wrong, in words for the user (consent refused, expired, platform error) */
+            error: string | null;
+            expiresAt: unknown;
+            accounts: {
+                externalId: string;
+                name: string;
+                username: string | null;
+                avatarUrl: string | null;
+                kind: string;
+                /** @description Set when this account already is a channel here: choosing it reconnects that channel */
+                channelId: string | null;
+                channelStatus: string | null;
+            }[];
+        };
+        PlatformListInput: {
+            items: {
+                /** @enum {string} */
+                platform: "sandbox" | "facebook" | "instagram" | "tiktok" | "x" | "linkedin";
+                displayName: string;
+                connectable: boolean;
+                reason: string | null;
+            }[];
+        };
+        ChannelHealthInput: {
+            items: {
+                /** Format: uuid */
+                channelId: string;
+                name: string;
+                /** @enum {string} */
+                platform: "sandbox" | "facebook" | "instagram" | "tiktok" | "x" | "linkedin";
+                /** @enum {string} */
+                status: "active" | "needs_reauth" | "disconnected";
+                statusReason: string | null;
+                /**
+                 * @description `expiring`: within 7 days (Herald refreshes these on its own where the platform allows)
+                 * @enum {string}
+                 */
+                tokenState: "valid" | "expiring" | "expired" | "no_expiry" | "needs_reauth";
+                tokenExpiresAt: unknown | null;
+                tokenRefreshedAt: unknown | null;
+                /** @description Herald can renew the token without the user */
+                canRefresh: boolean;
+            }[];
+        };
         MediaInput: {
             /** Format: uuid */
             id: string;
@@ -5571,6 +6557,67 @@ export interface components {
             thumbnailUrl: string | null;
             createdAt: unknown;
             uploadedBy: string | null;
+        };
+        PostMetricsInput: {
+            items: {
+                /** Format: uuid */
+                targetId: string;
+                /** Format: uuid */
+                channelId: string;
+                latest: {
+                    impressions: number | null;
+                    reach: number | null;
+                    likes: number | null;
+                    comments: number | null;
+                    shares: number | null;
+                    saves: number | null;
+                    clicks: number | null;
+                    videoViews: number | null;
+                    capturedAt: unknown;
+                } | null;
+                series: {
+                    impressions: number | null;
+                    reach: number | null;
+                    likes: number | null;
+                    comments: number | null;
+                    shares: number | null;
+                    saves: number | null;
+                    clicks: number | null;
+                    videoViews: number | null;
+                    capturedAt: unknown;
+                }[];
+            }[];
+            /** @description Sum of each channel's latest reading; null where no channel reports that figure */
+            totals: {
+                impressions: number | null;
+                reach: number | null;
+                likes: number | null;
+                comments: number | null;
+                shares: number | null;
+                saves: number | null;
+                clicks: number | null;
+                videoViews: number | null;
+            };
+        };
+        NotificationInput: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            organizationId: string;
+            workspaceId: string | null;
+            /** @enum {string} */
+            kind: "channel_needs_reauth" | "post_needs_review" | "post_failed";
+            title: string;
+            body: string;
+            /** @description A dashboard path to open */
+            link: string | null;
+            readAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        NotificationListInput: {
+            items: components["schemas"]["NotificationInput"][];
+            unreadCount: number;
         };
         AuditEntryInput: {
             /** Format: uuid */
@@ -5662,7 +6709,8 @@ export interface components {
         RuleCheckInput: {
             /** Format: uuid */
             channelId: string;
-            platform: string;
+            /** @enum {string} */
+            platform: "sandbox" | "facebook" | "instagram" | "tiktok" | "x" | "linkedin";
             textLength: number;
             textMax: number;
             errors: {
@@ -5675,6 +6723,12 @@ export interface components {
                 reasons: string[];
             }[];
         };
+        TargetErrorInput: {
+            /** @enum {string} */
+            kind: "auth_expired" | "rate_limited" | "transient" | "rejected" | "unknown_outcome";
+            message: string;
+            platformCode?: string;
+        };
         PostTargetInput: {
             /** Format: uuid */
             id: string;
@@ -5684,25 +6738,23 @@ export interface components {
                 /** Format: uuid */
                 id: string;
                 name: string;
-                platform: string;
-                status: string;
+                /** @enum {string} */
+                platform: "sandbox" | "facebook" | "instagram" | "tiktok" | "x" | "linkedin";
+                /** @enum {string} */
+                status: "active" | "needs_reauth" | "disconnected";
             };
             text: string;
             textOverride: string | null;
             mediaIds: string[];
             mediaOverride: boolean;
             /** @enum {string} */
-            status: "draft" | "scheduled" | "publishing" | "retrying" | "published" | "failed" | "needs_reauth" | "needs_review";
+            status: "draft" | "scheduled" | "publishing" | "retrying" | "published" | "failed" | "needs_reauth" | "needs_review" | "deleted";
             scheduledAt: unknown | null;
             nextAttemptAt: unknown | null;
             publishedAt: unknown | null;
             platformPostId: string | null;
             permalink: string | null;
-            lastError: {
-                kind: string;
-                message: string;
-                platformCode?: string;
-            } | null;
+            lastError: components["schemas"]["TargetErrorInput"] | null;
             attemptCount: number;
         };
         PostInput: {
@@ -5713,7 +6765,7 @@ export interface components {
             text: string;
             mediaIds: string[];
             /** @enum {string} */
-            status: "draft" | "scheduled" | "publishing" | "published" | "partially_published" | "failed" | "needs_attention";
+            status: "draft" | "scheduled" | "publishing" | "published" | "partially_published" | "failed" | "needs_attention" | "deleted";
             scheduledAt: unknown | null;
             publishedAt: unknown | null;
             createdBy: {
@@ -5733,7 +6785,7 @@ export interface components {
             text: string;
             mediaIds: string[];
             /** @enum {string} */
-            status: "draft" | "scheduled" | "publishing" | "published" | "partially_published" | "failed" | "needs_attention";
+            status: "draft" | "scheduled" | "publishing" | "published" | "partially_published" | "failed" | "needs_attention" | "deleted";
             scheduledAt: unknown | null;
             publishedAt: unknown | null;
             createdBy: {
@@ -5752,7 +6804,7 @@ export interface components {
                 attemptNo: number;
                 startedAt: unknown;
                 finishedAt: unknown | null;
-                outcome: string | null;
+                outcome: ("published" | "transient" | "rate_limited" | "auth_expired" | "rejected" | "unknown_outcome" | "reconciled" | "abandoned") | null;
                 errorMessage: string | null;
                 platformCode: string | null;
             }[];
@@ -5877,7 +6929,8 @@ export interface components {
             id: string;
             /** Format: uuid */
             workspaceId: string;
-            platform: string;
+            /** @enum {string} */
+            platform: "sandbox" | "facebook" | "instagram" | "tiktok" | "x" | "linkedin";
             kind: string;
             name: string;
             username: string | null;
@@ -5906,6 +6959,77 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
         };
+        ConnectStart: {
+            /**
+             * Format: uuid
+             * @description The connection attempt; the dashboard follows it at /connections/{id}
+             */
+            id: string;
+            /**
+             * Format: uri
+             * @description Send the user's browser here to grant access
+             */
+            authorizeUrl: string;
+            /**
+             * Format: date-time
+             * @description Consent must come back before this (10 minutes)
+             */
+            expiresAt: string;
+        };
+        Connection: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            workspaceId: string;
+            /** @enum {string} */
+            platform: "sandbox" | "facebook" | "instagram" | "tiktok" | "x" | "linkedin";
+            /** @enum {string} */
+            status: "pending" | "exchanging" | "authorized" | "completed" | "failed";
+            /** @description What went wrong, in words for the user (consent refused, expired, platform error) */
+            error: string | null;
+            /** Format: date-time */
+            expiresAt: string;
+            accounts: {
+                externalId: string;
+                name: string;
+                username: string | null;
+                avatarUrl: string | null;
+                kind: string;
+                /** @description Set when this account already is a channel here: choosing it reconnects that channel */
+                channelId: string | null;
+                channelStatus: string | null;
+            }[];
+        };
+        PlatformList: {
+            items: {
+                /** @enum {string} */
+                platform: "sandbox" | "facebook" | "instagram" | "tiktok" | "x" | "linkedin";
+                displayName: string;
+                connectable: boolean;
+                reason: string | null;
+            }[];
+        };
+        ChannelHealth: {
+            items: {
+                /** Format: uuid */
+                channelId: string;
+                name: string;
+                /** @enum {string} */
+                platform: "sandbox" | "facebook" | "instagram" | "tiktok" | "x" | "linkedin";
+                /** @enum {string} */
+                status: "active" | "needs_reauth" | "disconnected";
+                statusReason: string | null;
+                /**
+                 * @description `expiring`: within 7 days (Herald refreshes these on its own where the platform allows)
+                 * @enum {string}
+                 */
+                tokenState: "valid" | "expiring" | "expired" | "no_expiry" | "needs_reauth";
+                tokenExpiresAt: string | null;
+                tokenRefreshedAt: string | null;
+                /** @description Herald can renew the token without the user */
+                canRefresh: boolean;
+            }[];
+        };
         Media: {
             /** Format: uuid */
             id: string;
@@ -5928,6 +7052,69 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
             uploadedBy: string | null;
+        };
+        PostMetrics: {
+            items: {
+                /** Format: uuid */
+                targetId: string;
+                /** Format: uuid */
+                channelId: string;
+                latest: {
+                    impressions: number | null;
+                    reach: number | null;
+                    likes: number | null;
+                    comments: number | null;
+                    shares: number | null;
+                    saves: number | null;
+                    clicks: number | null;
+                    videoViews: number | null;
+                    /** Format: date-time */
+                    capturedAt: string;
+                } | null;
+                series: {
+                    impressions: number | null;
+                    reach: number | null;
+                    likes: number | null;
+                    comments: number | null;
+                    shares: number | null;
+                    saves: number | null;
+                    clicks: number | null;
+                    videoViews: number | null;
+                    /** Format: date-time */
+                    capturedAt: string;
+                }[];
+            }[];
+            /** @description Sum of each channel's latest reading; null where no channel reports that figure */
+            totals: {
+                impressions: number | null;
+                reach: number | null;
+                likes: number | null;
+                comments: number | null;
+                shares: number | null;
+                saves: number | null;
+                clicks: number | null;
+                videoViews: number | null;
+            };
+        };
+        Notification: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            organizationId: string;
+            workspaceId: string | null;
+            /** @enum {string} */
+            kind: "channel_needs_reauth" | "post_needs_review" | "post_failed";
+            title: string;
+            body: string;
+            /** @description A dashboard path to open */
+            link: string | null;
+            readAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        NotificationList: {
+            items: components["schemas"]["Notification"][];
+            unreadCount: number;
         };
         AuditEntry: {
             /** Format: uuid */
@@ -6027,7 +7214,8 @@ export interface components {
         RuleCheck: {
             /** Format: uuid */
             channelId: string;
-            platform: string;
+            /** @enum {string} */
+            platform: "sandbox" | "facebook" | "instagram" | "tiktok" | "x" | "linkedin";
             textLength: number;
             textMax: number;
             errors: {
@@ -6040,6 +7228,12 @@ export interface components {
                 reasons: string[];
             }[];
         };
+        TargetError: {
+            /** @enum {string} */
+            kind: "auth_expired" | "rate_limited" | "transient" | "rejected" | "unknown_outcome";
+            message: string;
+            platformCode?: string;
+        };
         PostTarget: {
             /** Format: uuid */
             id: string;
@@ -6049,25 +7243,23 @@ export interface components {
                 /** Format: uuid */
                 id: string;
                 name: string;
-                platform: string;
-                status: string;
+                /** @enum {string} */
+                platform: "sandbox" | "facebook" | "instagram" | "tiktok" | "x" | "linkedin";
+                /** @enum {string} */
+                status: "active" | "needs_reauth" | "disconnected";
             };
             text: string;
             textOverride: string | null;
             mediaIds: string[];
             mediaOverride: boolean;
             /** @enum {string} */
-            status: "draft" | "scheduled" | "publishing" | "retrying" | "published" | "failed" | "needs_reauth" | "needs_review";
+            status: "draft" | "scheduled" | "publishing" | "retrying" | "published" | "failed" | "needs_reauth" | "needs_review" | "deleted";
             scheduledAt: string | null;
             nextAttemptAt: string | null;
             publishedAt: string | null;
             platformPostId: string | null;
             permalink: string | null;
-            lastError: {
-                kind: string;
-                message: string;
-                platformCode?: string;
-            } | null;
+            lastError: components["schemas"]["TargetError"] | null;
             attemptCount: number;
         };
         Post: {
@@ -6078,7 +7270,7 @@ export interface components {
             text: string;
             mediaIds: string[];
             /** @enum {string} */
-            status: "draft" | "scheduled" | "publishing" | "published" | "partially_published" | "failed" | "needs_attention";
+            status: "draft" | "scheduled" | "publishing" | "published" | "partially_published" | "failed" | "needs_attention" | "deleted";
             scheduledAt: string | null;
             publishedAt: string | null;
             createdBy: {
@@ -6100,7 +7292,7 @@ export interface components {
             text: string;
             mediaIds: string[];
             /** @enum {string} */
-            status: "draft" | "scheduled" | "publishing" | "published" | "partially_published" | "failed" | "needs_attention";
+            status: "draft" | "scheduled" | "publishing" | "published" | "partially_published" | "failed" | "needs_attention" | "deleted";
             scheduledAt: string | null;
             publishedAt: string | null;
             createdBy: {
@@ -6122,7 +7314,7 @@ export interface components {
                 /** Format: date-time */
                 startedAt: string;
                 finishedAt: string | null;
-                outcome: string | null;
+                outcome: ("published" | "transient" | "rate_limited" | "auth_expired" | "rejected" | "unknown_outcome" | "reconciled" | "abandoned") | null;
                 errorMessage: string | null;
                 platformCode: string | null;
             }[];

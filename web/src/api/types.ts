@@ -49,6 +49,9 @@ export type PostTarget = Schemas['PostTarget'];
 export type PostStatus = Post['status'];
 export type TargetStatus = PostTarget['status'];
 export type PublishAttempt = PostDetail['attempts'][number];
+export type AttemptOutcome = NonNullable<PublishAttempt['outcome']>;
+export type TargetError = Schemas['TargetError'];
+export type Platform = Channel['platform'];
 
 /** One broken content rule, as a 400 `content_rules_violated` lists them in `details.violations`. */
 export interface RuleViolation {
@@ -59,3 +62,14 @@ export interface RuleViolation {
   message: string;
   mediaId?: string;
 }
+
+export type PlatformInfo = Schemas['PlatformList']['items'][number];
+export type ConnectStart = Schemas['ConnectStart'];
+export type Connection = Schemas['Connection'];
+export type ConnectionStatus = Connection['status'];
+export type ConnectionAccount = Connection['accounts'][number];
+export type ChannelHealth = Schemas['ChannelHealth']['items'][number];
+export type TokenState = ChannelHealth['tokenState'];
+export type Notification = Schemas['Notification'];
+export type PostMetrics = Schemas['PostMetrics'];
+export type MetricsFigures = PostMetrics['totals'];

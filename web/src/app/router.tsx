@@ -30,6 +30,8 @@ const postDetail = () => import('../pages/post-detail-page').then((m) => ({ Comp
 const channels = () => import('../pages/channels-page').then((m) => ({ Component: m.ChannelsPage }));
 const media = () => import('../pages/media-page').then((m) => ({ Component: m.MediaPage }));
 const sandboxFeed = () => import('../pages/sandbox-feed-page').then((m) => ({ Component: m.SandboxFeedPage }));
+const connection = () => import('../pages/connection-page').then((m) => ({ Component: m.ConnectionPage }));
+const connectionFailed = () => import('../pages/connection-page').then((m) => ({ Component: m.ConnectionFailedPage }));
 
 /**
  * Every address of the dashboard. Workspace features (calendar, compose, posts, channels, media; later
@@ -68,6 +70,9 @@ export const router = createBrowserRouter([
               { path: 'profile', element: <ProfilePage /> },
               // The permalink the sandbox gives published posts: `${publicUrl}/sandbox/<channelId>#<postId>`.
               { path: 'sandbox/:channelId', lazy: sandboxFeed },
+              // Where a platform's sign-in comes back to (the server's OAuth callback redirects here).
+              { path: 'connections/failed', lazy: connectionFailed },
+              { path: 'connections/:connectionId', lazy: connection },
               {
                 path: 'orgs/:orgId',
                 element: <OrgScope />,

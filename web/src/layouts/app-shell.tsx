@@ -6,6 +6,7 @@ import type { Permission } from '../api/types';
 import { IconButton } from '../components/button';
 import { Logo } from '../components/logo';
 import { OrgSwitcher } from '../features/orgs/org-switcher';
+import { NotificationsBell } from '../features/notifications/notifications-bell';
 import { useOrg } from '../features/orgs/queries';
 import { useMe } from '../features/session/session';
 import { UserMenu } from '../features/session/user-menu';
@@ -132,6 +133,7 @@ function TopBar({ onOpenMenu, children }: { onOpenMenu: () => void; children?: R
         <Logo withWord={false} className="[&_svg]:size-7" />
       </Link>
       <div className="min-w-0 flex-1">{children}</div>
+      <NotificationsBell />
       <UserMenu />
     </header>
   );

@@ -1,9 +1,11 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { CalendarClock, ChevronDown, FlaskConical, MoreHorizontal, Pencil, Plus, Radio, Rss, Unplug } from 'lucide-react';
+import { clsx } from 'clsx';
+import { CalendarClock, ChevronDown, FlaskConical, MoreHorizontal, Pencil, Plus, Radio, RefreshCw, Rss, Unplug } from 'lucide-react';
 import { useState } from 'react';
+import { useLocation, useNavigate } from 'react-router';
 import { api, call } from '../api/client';
 import { ApiError, describeError } from '../api/errors';
-import type { Channel } from '../api/types';
+import type { Channel, ChannelHealth } from '../api/types';
 import { Alert } from '../components/alert';
 import { Button, ButtonLink } from '../components/button';
 import { Card, CardHeader } from '../components/card';
@@ -18,12 +20,23 @@ import { useToast } from '../components/toast';
 import { ChannelAvatar, ChannelStatusBadge, PlatformBadge } from '../features/channels/platform';
 import { channelsQuery } from '../features/channels/queries';
 import { SlotsEditor, slotsSummary } from '../features/channels/slots-editor';
+import { ChannelHealthBadge, describeHealth, needsReconnect } from '../features/connections/channel-health';
+import { ConnectPanel } from '../features/connections/connect-panel';
+import { channelHealthQuery, useStartConnection } from '../features/connections/queries';
 import { useCurrentOrg } from '../features/orgs/org-context';
 import { useCurrentWorkspace } from '../features/workspaces/workspace-context';
 import { formatDate } from '../lib/format';
 import { zoneLabel } from '../lib/zoned-time';
 
-/** The workspace's social channels: add a sandbox channel, rename, disconnect, weekly posting slots. */
+/** What the account picker leaves for this page after connecting: the names of the channels it added. */
+export interface ChannelsPageState {
+  connected?: string[];
+}
+
+/**
+ * The workspace's social channels: connect a network (or add a sandbox channel), each channel's health
+ * with a reconnect when it needs one, rename, disconnect, weekly posting slots.
+ */
 export function ChannelsPage() {
   const workspace = useCurrentWorkspace();
   const { can } = useCurrentOrg();
@@ -31,7 +44,11 @@ export function ChannelsPage() {
   const [showDisconnected, setShowDisconnected] = useState(false);
   const [adding, setAdding] = useState(false);
   const channels = useQuery(channelsQuery(workspace.id, showDisconnected));
+  const health = useQuery(channelHealthQuery(workspace.id));
   const zone = zoneLabel(workspace.timezone);
+  const location = useLocation();
+  const navigate = useNavigate();
+  const connected = (location.state as ChannelsPageState | null)?.connected ?? [];
 
   const addButton = (
     <Button icon={Plus} onClick={() => setAdding(true)} data-testid="add-sandbox-channel">
@@ -48,10 +65,21 @@ export function ChannelsPage() {
         actions={canManage && (channels.data?.length ?? 0) > 0 ? addButton : null}
       />
       <div className="space-y-6">
-        <Alert tone="info" title="Practise with a sandbox channel">
-          A sandbox channel is Herald’s built-in practice network: posts you publish to it appear in its sandbox feed, and nothing goes to a real network. Facebook, Instagram, TikTok, X and
-          LinkedIn connections are coming soon.
-        </Alert>
+        {connected.length > 0 ? (
+          <Alert
+            tone="success"
+            title={connected.length === 1 ? `${connected[0]} is connected` : `${connected.length} channels connected`}
+            action={
+              <Button variant="ghost" size="sm" onClick={() => void navigate(location.pathname, { replace: true, state: null })}>
+                Dismiss
+              </Button>
+            }
+          >
+            <span data-testid="connect-success">
+              {connected.length === 1 ? 'Herald can publish to it now.' : `Herald can publish to ${connected.join(', ')} now.`} Add posting slots below to let the queue fill them.
+            </span>
+          </Alert>
+        ) : null}
         <Card aria-labelledby="channels-heading">
           <CardHeader
             id="channels-heading"
@@ -76,7 +104,7 @@ export function ChannelsPage() {
               title="No channels yet"
               description={
                 canManage
-                  ? 'Add a sandbox channel to try composing, scheduling and publishing without touching a real network.'
+                  ? 'Connect a network below, or add a sandbox channel to try composing, scheduling and publishing without touching a real network.'
                   : 'An owner or admin of this organization can connect this brand’s channels.'
               }
               action={canManage ? addButton : undefined}
@@ -84,18 +112,19 @@ export function ChannelsPage() {
           ) : (
             <ul className="divide-y divide-zinc-100" data-testid="channel-list">
               {channels.data.map((channel) => (
-                <ChannelRow key={channel.id} channel={channel} zone={zone} canManage={canManage} />
+                <ChannelRow key={channel.id} channel={channel} health={health.data?.get(channel.id)} zone={zone} canManage={canManage} />
               ))}
             </ul>
           )}
         </Card>
+        {canManage ? <ConnectPanel workspaceId={workspace.id} onAddSandbox={() => setAdding(true)} /> : null}
       </div>
       <AddSandboxDialog workspaceId={workspace.id} open={adding} onClose={() => setAdding(false)} />
     </>
   );
 }
 
-function ChannelRow({ channel, zone, canManage }: { channel: Channel; zone: string; canManage: boolean }) {
+function ChannelRow({ channel, health, zone, canManage }: { channel: Channel; health: ChannelHealth | undefined; zone: string; canManage: boolean }) {
   const [editingSlots, setEditingSlots] = useState(false);
   const [renaming, setRenaming] = useState(false);
   const [disconnecting, setDisconnecting] = useState(false);
@@ -104,6 +133,9 @@ function ChannelRow({ channel, zone, canManage }: { channel: Channel; zone: stri
   const disconnected = channel.status === 'disconnected';
   const summary = slotsSummary(channel.slots);
   const slotsPanelId = `slots-${channel.id}`;
+  const reconnect = useStartConnection(channel.workspaceId);
+  const healthDetail = health && !disconnected ? describeHealth(health).detail : null;
+  const canReconnect = canManage && !channel.isSandbox && !disconnected && needsReconnect(health);
 
   const disconnect = async () => {
     await call(api.DELETE('/api/v1/channels/{channelId}', { params: { path: { channelId: channel.id } } }));
@@ -122,16 +154,28 @@ function ChannelRow({ channel, zone, canManage }: { channel: Channel; zone: stri
                 {channel.name}
               </span>
               <PlatformBadge platform={channel.platform} />
-              <ChannelStatusBadge status={channel.status} />
+              {health && !disconnected ? <ChannelHealthBadge health={health} /> : <ChannelStatusBadge status={channel.status} />}
             </p>
             <p className="mt-0.5 truncate text-sm text-zinc-500">
               {disconnected ? `Connected ${formatDate(channel.createdAt)} · history kept` : summary ? <span title={summary}>{summary}</span> : 'No posting slots yet'}
             </p>
-            {channel.statusReason && channel.status !== 'active' ? <p className="mt-0.5 text-sm text-amber-700">{channel.statusReason}</p> : null}
+            {healthDetail ? (
+              <p className={clsx('mt-0.5 text-sm', needsReconnect(health) ? 'text-red-700' : 'text-zinc-500')} data-testid="channel-health-detail">
+                {healthDetail}
+              </p>
+            ) : channel.statusReason && channel.status !== 'active' ? (
+              <p className="mt-0.5 text-sm text-amber-700">{channel.statusReason}</p>
+            ) : null}
+            {reconnect.isError ? <p className="mt-0.5 text-sm text-red-700">{describeError(reconnect.error)}</p> : null}
           </div>
         </div>
         {/* On phones the actions take their own line under the name; the menu stays top right. */}
         <div className="order-last flex w-full flex-wrap items-center gap-2 sm:order-none sm:w-auto">
+          {canReconnect ? (
+            <Button size="sm" icon={RefreshCw} loading={reconnect.isPending} onClick={() => reconnect.mutate(channel.platform)} data-testid="channel-reconnect">
+              Reconnect
+            </Button>
+          ) : null}
           {channel.isSandbox ? (
             <ButtonLink to={`/sandbox/${channel.id}`} variant="ghost" size="sm" icon={Rss} data-testid="channel-feed">
               Sandbox feed

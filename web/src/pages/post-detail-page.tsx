@@ -4,7 +4,7 @@ import { AlertTriangle, CalendarClock, Copy, ExternalLink, ListOrdered, Pencil, 
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { ApiError, describeError } from '../api/errors';
-import type { Media, PostDetail, PostTarget, PublishAttempt } from '../api/types';
+import type { AttemptOutcome, Media, PostDetail, PostTarget, PublishAttempt, TargetError } from '../api/types';
 import { Alert } from '../components/alert';
 import { Button, ButtonLink } from '../components/button';
 import { Card, CardBody, CardHeader } from '../components/card';
@@ -16,6 +16,7 @@ import { useToast } from '../components/toast';
 import { ChannelAvatar, platformLabel } from '../features/channels/platform';
 import { mediaQuery } from '../features/media/queries';
 import { useCurrentOrg } from '../features/orgs/org-context';
+import { PostPerformance } from '../features/posts/post-metrics';
 import { MediaGrid, RichText } from '../features/posts/post-preview';
 import { isPostLive, postActions, postQuery, postTitle, refreshPosts } from '../features/posts/queries';
 import { checkSchedule, ScheduleFields, suggestedTime, type ScheduleValue } from '../features/posts/schedule-fields';
@@ -62,6 +63,7 @@ function PostDetailView({ post }: { post: PostDetail }) {
   const [rescheduling, setRescheduling] = useState(false);
   const [cancelling, setCancelling] = useState(false);
   const [deleting, setDeleting] = useState(false);
+  const [unpublishing, setUnpublishing] = useState(false);
 
   const media = useQueries({ queries: post.mediaIds.map((id) => mediaQuery(id)) });
   const mediaItems = media.map((m) => m.data).filter((m): m is Media => Boolean(m));
@@ -71,6 +73,7 @@ function PostDetailView({ post }: { post: PostDetail }) {
   const schedulable = !publishing && post.targets.some((t) => EDITABLE_TARGET_STATES.includes(t.status) && t.channel.status !== 'disconnected');
   const cancellable = post.targets.some((t) => PENDING_TARGET_STATES.includes(t.status));
   const deletable = post.targets.every((t) => t.status === 'draft' || t.status === 'scheduled');
+  const unpublishable = post.targets.some((t) => t.status === 'published');
   const failedSome = post.targets.some((t) => t.status === 'failed' || t.status === 'needs_review' || t.status === 'needs_reauth');
 
   const act = useMutation({
@@ -117,6 +120,16 @@ function PostDetailView({ post }: { post: PostDetail }) {
     await refreshPosts(queryClient, workspace.id);
     toast.success('Post deleted.');
     void navigate(`${base}/posts`, { replace: true });
+  };
+
+  const unpublish = async () => {
+    const { results, post: after } = await postActions.unpublish(post.id);
+    await refreshPosts(queryClient, workspace.id, after);
+    const name = (channelId: string) => post.targets.find((t) => t.channelId === channelId)?.channel.name ?? 'A channel';
+    const done = results.filter((r) => r.outcome === 'deleted').length;
+    const problems = results.filter((r) => r.outcome !== 'deleted');
+    if (done > 0) toast.success(`Deleted from ${done} channel${done === 1 ? '' : 's'}.`);
+    for (const r of problems) toast.error(`${name(r.channelId)}: ${r.message ?? 'could not be deleted'}`);
   };
 
   const when = post.publishedAt
@@ -168,6 +181,11 @@ function PostDetailView({ post }: { post: PostDetail }) {
                   <Button variant="ghost" size="sm" icon={Copy} loading={act.isPending && act.variables === 'duplicate'} disabled={act.isPending} onClick={() => act.mutate('duplicate')} data-testid="post-duplicate">
                     Duplicate
                   </Button>
+                  {unpublishable ? (
+                    <Button variant="ghost" size="sm" icon={Trash2} onClick={() => setUnpublishing(true)} className="text-red-700 hover:bg-red-50 hover:text-red-800" data-testid="post-unpublish">
+                      Delete from platforms
+                    </Button>
+                  ) : null}
                   {deletable ? (
                     <Button variant="ghost" size="sm" icon={Trash2} onClick={() => setDeleting(true)} className="text-red-700 hover:bg-red-50 hover:text-red-800" data-testid="post-delete">
                       Delete
@@ -216,9 +234,15 @@ function PostDetailView({ post }: { post: PostDetail }) {
         </aside>
       </div>
 
+      {/* Metrics section (connectors work): shown once a channel has published and been read. */}
+      <PostPerformance post={post} />
+
       <RescheduleDialog post={post} open={rescheduling} onClose={() => setRescheduling(false)} />
       <ConfirmDialog open={cancelling} onClose={() => setCancelling(false)} title="Move back to drafts?" confirmLabel="Unschedule" tone="primary" onConfirm={cancel}>
         Channels that haven’t published it yet won’t. You can schedule it again at any time.
+      </ConfirmDialog>
+      <ConfirmDialog open={unpublishing} onClose={() => setUnpublishing(false)} title="Delete it from the platforms?" confirmLabel="Delete from platforms" onConfirm={unpublish}>
+        Herald removes the post from every channel it went out on, where the platform allows it (TikTok does not). Herald keeps its history here.
       </ConfirmDialog>
       <ConfirmDialog open={deleting} onClose={() => setDeleting(false)} title="Delete this post?" confirmLabel="Delete post" onConfirm={remove}>
         It won’t be published anywhere. This can’t be undone.
@@ -227,7 +251,7 @@ function PostDetailView({ post }: { post: PostDetail }) {
   );
 }
 
-const ERROR_KINDS: Record<string, string> = {
+const ERROR_KINDS: Record<TargetError['kind'], string> = {
   transient: 'Temporary problem',
   auth_expired: 'Channel needs reconnecting',
   rejected: 'Rejected by the network',
@@ -271,7 +295,7 @@ function TargetCard({ target, zone, channelsPath }: { target: PostTarget; zone: 
           <div className="rounded-lg border border-red-200 bg-red-50 px-3 py-2 text-red-800" data-testid="target-error">
             <p className="flex items-center gap-1.5 text-xs font-semibold tracking-wide uppercase">
               <AlertTriangle className="size-3.5" aria-hidden />
-              {ERROR_KINDS[target.lastError.kind] ?? target.lastError.kind.replace(/_/g, ' ')}
+              {ERROR_KINDS[target.lastError.kind]}
               {target.lastError.platformCode ? <code className="rounded bg-red-100 px-1 font-mono text-[11px] normal-case">{target.lastError.platformCode}</code> : null}
             </p>
             <p className="mt-1 break-words">{target.lastError.message}</p>
@@ -391,7 +415,7 @@ function tookLabel(attempt: PublishAttempt): string {
   return seconds < 1 ? `${Math.round(seconds * 1000)} ms` : `${seconds.toFixed(1)} s`;
 }
 
-function OutcomeBadge({ outcome }: { outcome: string | null }) {
+function OutcomeBadge({ outcome }: { outcome: AttemptOutcome | null }) {
   const ok = outcome === 'published' || outcome === 'reconciled';
   return (
     <span

@@ -1,5 +1,6 @@
 import { clsx } from 'clsx';
 import { FlaskConical } from 'lucide-react';
+import { useState } from 'react';
 import type { Channel, ChannelStatus } from '../../api/types';
 import { Avatar } from '../../components/avatar';
 import { Badge } from '../../components/badge';
@@ -49,13 +50,14 @@ interface ChannelLike {
   avatarUrl?: string | null;
 }
 
-/** The channel's picture (or initials) with its network's mark in the corner. */
+/** The channel's picture (or initials, also when the platform's picture fails to load) with its network's mark in the corner. */
 export function ChannelAvatar({ channel, size = 'md' }: { channel: ChannelLike; size?: 'sm' | 'md' | 'lg' }) {
   const box = size === 'sm' ? 'size-8' : size === 'lg' ? 'size-12' : 'size-9';
+  const [brokenUrl, setBrokenUrl] = useState<string | null>(null);
   return (
     <span className={clsx('relative inline-flex shrink-0', box)}>
-      {channel.avatarUrl ? (
-        <img src={channel.avatarUrl} alt="" className={clsx('rounded-full object-cover', box)} />
+      {channel.avatarUrl && channel.avatarUrl !== brokenUrl ? (
+        <img src={channel.avatarUrl} alt="" className={clsx('rounded-full object-cover', box)} referrerPolicy="no-referrer" onError={() => setBrokenUrl(channel.avatarUrl ?? null)} />
       ) : (
         <Avatar name={channel.name} seed={channel.id} size={size} className={box} />
       )}

@@ -57,6 +57,7 @@ export const postActions = {
   cancel: (postId: string) => call(api.POST('/api/v1/posts/{postId}/cancel', { params: { path: { postId } } })),
   duplicate: (postId: string) => call(api.POST('/api/v1/posts/{postId}/duplicate', { params: { path: { postId } } })),
   remove: (postId: string) => call(api.DELETE('/api/v1/posts/{postId}', { params: { path: { postId } } })),
+  unpublish: (postId: string) => call(api.POST('/api/v1/posts/{postId}/unpublish', { params: { path: { postId } }, body: {} })),
 };
 
 /** When a post goes (or went) out: its publish time, else its scheduled time. */

@@ -20,6 +20,7 @@ const STYLES = {
   partial: { pill: 'bg-amber-50 text-amber-800 ring-amber-200', dot: 'bg-amber-500', chip: 'border-amber-200 bg-amber-50 text-amber-900 hover:border-amber-300' },
   attention: { pill: 'bg-orange-50 text-orange-800 ring-orange-200', dot: 'bg-orange-500', chip: 'border-orange-200 bg-orange-50 text-orange-900 hover:border-orange-300' },
   failed: { pill: 'bg-red-50 text-red-700 ring-red-200', dot: 'bg-red-500', chip: 'border-red-200 bg-red-50 text-red-900 hover:border-red-300' },
+  removed: { pill: 'bg-zinc-50 text-zinc-500 ring-zinc-200 line-through', dot: 'bg-zinc-300', chip: 'border-zinc-200 bg-zinc-50 text-zinc-500 line-through hover:border-zinc-300' },
 } as const;
 
 export const POST_STATUSES: Record<PostStatus, StatusStyle> = {
@@ -30,6 +31,7 @@ export const POST_STATUSES: Record<PostStatus, StatusStyle> = {
   partially_published: { label: 'Partly published', ...STYLES.partial },
   failed: { label: 'Failed', ...STYLES.failed },
   needs_attention: { label: 'Needs attention', ...STYLES.attention },
+  deleted: { label: 'Deleted from platforms', ...STYLES.removed },
 };
 
 export const TARGET_STATUSES: Record<TargetStatus, StatusStyle> = {
@@ -41,9 +43,10 @@ export const TARGET_STATUSES: Record<TargetStatus, StatusStyle> = {
   failed: { label: 'Failed', ...STYLES.failed },
   needs_reauth: { label: 'Reconnect channel', ...STYLES.attention },
   needs_review: { label: 'Needs review', ...STYLES.attention },
+  deleted: { label: 'Deleted from platform', ...STYLES.removed },
 };
 
-export const POST_STATUS_ORDER: readonly PostStatus[] = ['draft', 'scheduled', 'publishing', 'published', 'partially_published', 'needs_attention', 'failed'];
+export const POST_STATUS_ORDER: readonly PostStatus[] = ['draft', 'scheduled', 'publishing', 'published', 'partially_published', 'needs_attention', 'failed', 'deleted'];
 
 type PillProps = Omit<ComponentProps<'span'>, 'children'> & { size?: 'sm' | 'md'; 'data-testid'?: string };
 
