@@ -96,7 +96,10 @@ export class Publisher {
       let refreshed: Credentials;
       try {
         refreshed = await provider.oauth.refresh(account.credentials);
-      } catch {
+      } catch (refreshError) {
+        // The platform could not renew right now (5xx, throttled): the grant may well be fine, so try
+        // again later instead of holding the channel until someone reconnects it.
+        if (isProviderError(refreshError) && (refreshError.kind === 'transient' || refreshError.kind === 'rate_limited')) return classify(refreshError);
         return outcome;
       }
       await saveChannelCredentials(this.ctx.db, this.ctx.keys, channelId, refreshed);
