@@ -89,9 +89,10 @@ export async function loadPosts(db: Db, organizationId: string, postIds: string[
     .innerJoin(channels, eq(channels.id, postTargets.channelId))
     .where(and(eq(postTargets.organizationId, organizationId), inArray(postTargets.postId, postIds)))
     .orderBy(asc(channels.name), asc(postTargets.id));
+  const postById = new Map(rows.map((r) => [r.post.id, r.post]));
   const byPost = new Map<string, Target[]>();
   for (const { target, channel } of targetRows) {
-    const post = rows.find((r) => r.post.id === target.postId)?.post;
+    const post = postById.get(target.postId);
     if (!post) continue;
     const list = byPost.get(target.postId) ?? [];
     list.push(toTarget(target, { ...channel, platform: toPlatform(channel.platform) }, post));
