@@ -316,6 +316,19 @@ describe('TikTok publishing', () => {
     expect(lastBody('content_init').post_info).toMatchObject({ privacy_level: 'FOLLOWER_OF_CREATOR', disable_comment: true });
   });
 
+  it('settles a published post without its public id when polling for it is throttled', async () => {
+    const p = provider({ postIdWaitMs: 60_000, publishWaitMs: 60_000 });
+    const account = await connect(p);
+    fake.moderationPolls = 10_000;
+    const before = fake.received.filter((r) => r.endpoint === 'status').length;
+    // Polls every 5 ms until TikTok throttles the status endpoint (30 a minute): the post is out, so it
+    // settles under its publish id instead of becoming an unknown outcome.
+    const published = await p.publish(account, { text: 'Throttled poll', media: [item('clip.mp4')] }, key());
+    expect(published).toEqual({ platformPostId: newestSession().publishId, permalink: null });
+    // It stopped because of the throttle (the 31st call in the minute), not because a wait ran out.
+    expect(fake.received.filter((r) => r.endpoint === 'status').length - before).toBeGreaterThanOrEqual(30);
+  });
+
   it('settles a private-only post (unaudited app) on PUBLISH_COMPLETE, known by its publish id', async () => {
     fake.creator = { ...fake.creator, privacyLevelOptions: ['SELF_ONLY'] };
     const p = provider({ postIdWaitMs: 5000 });
@@ -329,7 +342,8 @@ describe('TikTok publishing', () => {
   });
 
   it('waits for moderation to give the public id, and settles without it when moderation is slow', async () => {
-    const p = provider();
+    // Polls spaced so the whole test stays inside TikTok's 30 status calls a minute (metrics use them too).
+    const p = provider({ pollIntervalMs: 25 });
     const account = await connect(p);
     fake.moderationPolls = 3;
     const quick = await p.publish(account, { text: 'Moderated', media: [item('clip.mp4')] }, key());

@@ -48,8 +48,8 @@ export interface WaitOptions {
 
 /**
  * Polls until the post is published or failed. Called once TikTok holds the whole post, so from
- * here on only a FAILED status proves nothing was published: every other failure (a lost answer,
- * a token that expired while processing, a throttled poll, a post still in moderation) becomes an
+ * here on only a FAILED status proves nothing was published: every other failure before
+ * PUBLISH_COMPLETE (a lost answer, a token that expired while processing, a throttled poll) becomes an
  * unknown outcome, and the reconciler asks again before anything is retried.
  */
 export async function waitForPost(client: TikTokClient, accessToken: string, publishId: string, privacy: string, opts: WaitOptions): Promise<{ postId: string | null }> {
@@ -60,6 +60,9 @@ export async function waitForPost(client: TikTokClient, accessToken: string, pub
     try {
       status = await fetchStatus(client, accessToken, publishId);
     } catch (err) {
+      // Already PUBLISH_COMPLETE and only waiting for moderation's public id: the post is out, so a
+      // throttled or failed poll settles it under its publish id (metrics find the public id later).
+      if (completeSince !== undefined) return { postId: null };
       throw new UnknownOutcomeError(`TikTok has the post but Herald could not confirm it was published: ${isProviderError(err) ? err.message : String(err)}`);
     }
     const settled = settle(status);
