@@ -44,6 +44,14 @@ export const JOBS = {
     concurrency: 2,
     batchSize: 1,
   },
+  /** Files of deleted media (a workspace or organization went): removed from storage after the rows. */
+  'delete-media-files': {
+    payload: z.object({ keys: z.array(z.string().min(1)).min(1).max(500) }),
+    retry: { retryLimit: 10, retryDelay: 30, retryBackoff: true, retryDelayMax: 3600 },
+    policy: 'standard',
+    concurrency: 1,
+    batchSize: 1,
+  },
   /** Recurring (every 15 minutes): refresh every channel token that expires within 7 days. */
   'refresh-channel-tokens': {
     payload: z.object({}),

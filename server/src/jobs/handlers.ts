@@ -3,6 +3,7 @@ import { Publisher } from '../modules/publishing/publisher.js';
 import { reconcileTarget } from '../modules/publishing/reconciler.js';
 import { refreshExpiringTokens } from '../modules/connections/token-refresh.js';
 import { syncMetrics } from '../modules/metrics/sync.js';
+import { deleteMediaFiles } from '../modules/media/purge.js';
 import type { JobHandlers } from './queue.js';
 
 /** One handler per job in the catalog; the type makes a missing handler a compile error. */
@@ -17,6 +18,9 @@ export function jobHandlers(ctx: AppContext): JobHandlers {
     },
     'reconcile-target': async ({ targetId }) => {
       await reconcileTarget(ctx, targetId);
+    },
+    'delete-media-files': async ({ keys }) => {
+      await deleteMediaFiles(ctx, keys);
     },
     'refresh-channel-tokens': async () => {
       const counts = await refreshExpiringTokens(ctx);

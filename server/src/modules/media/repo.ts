@@ -219,3 +219,18 @@ export async function insertVariant(db: Db, organizationId: string, v: Omit<Vari
 function escapeLike(s: string): string {
   return s.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
+
+/**
+ * Every stored file of an organization's media (originals, thumbnails, platform variants), or only of
+ * one workspace's: what must leave storage when the workspace or organization is deleted.
+ */
+export async function storageKeysOf(db: Db, organizationId: string, workspaceId?: string): Promise<string[]> {
+  const scope = and(eq(media.organizationId, organizationId), workspaceId ? eq(media.workspaceId, workspaceId) : undefined);
+  const originals = await db.select({ key: media.storageKey, thumb: media.thumbnailKey }).from(media).where(scope);
+  const variants = await db
+    .select({ key: mediaVariants.storageKey })
+    .from(mediaVariants)
+    .innerJoin(media, eq(media.id, mediaVariants.mediaId))
+    .where(scope);
+  return [...originals.flatMap((o) => (o.thumb ? [o.key, o.thumb] : [o.key])), ...variants.map((v) => v.key)];
+}

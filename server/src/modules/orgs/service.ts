@@ -2,6 +2,7 @@ import type { AppContext } from '../../context.js';
 import type { Db } from '../../db/client.js';
 import { actionsOf, type Role } from '../../http/permissions.js';
 import { notFound } from '../../lib/errors.js';
+import { queueMediaPurge } from '../media/purge.js';
 import { recordAudit } from '../audit/repo.js';
 import * as repo from './repo.js';
 import type { Org, OrgCreate, OrgDetail, OrgUpdate } from './schemas.js';
@@ -43,7 +44,10 @@ export class OrgsService {
    * itself is recorded in the operator's log.
    */
   async remove(organizationId: string, actorId: string): Promise<void> {
-    const deleted = await repo.deleteOrganization(this.ctx.db, organizationId);
+    const deleted = await this.ctx.db.transaction(async (tx) => {
+      await queueMediaPurge(this.ctx, tx, organizationId);
+      return repo.deleteOrganization(tx, organizationId);
+    });
     if (!deleted) throw notFound('Organization');
     this.ctx.logger.info({ organizationId, actorId }, 'organization deleted');
   }

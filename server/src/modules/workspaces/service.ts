@@ -1,5 +1,6 @@
 import type { AppContext } from '../../context.js';
 import { notFound } from '../../lib/errors.js';
+import { queueMediaPurge } from '../media/purge.js';
 import { recordAudit } from '../audit/repo.js';
 import * as repo from './repo.js';
 import type { Workspace, WorkspaceCreate, WorkspaceUpdate } from './schemas.js';
@@ -39,6 +40,7 @@ export class WorkspacesService {
     await this.ctx.db.transaction(async (tx) => {
       const ws = await repo.findWorkspace(tx, organizationId, id);
       if (!ws) throw notFound('Workspace');
+      await queueMediaPurge(this.ctx, tx, organizationId, id);
       await repo.deleteWorkspace(tx, organizationId, id);
       await recordAudit(tx, { organizationId, actorId, action: 'workspace.deleted', subjectType: 'workspace', subjectId: id, data: { name: ws.name } });
     });
