@@ -29,10 +29,14 @@ export class LocalStorage implements Storage {
         done(null, chunk);
       },
     });
+    const out = createWriteStream(tmp, { flags: 'wx', mode: 0o600 });
     try {
-      await pipeline(Buffer.isBuffer(body) ? Readable.from([body]) : body, counter, createWriteStream(tmp, { flags: 'wx', mode: 0o600 }));
+      await pipeline(Buffer.isBuffer(body) ? Readable.from([body]) : body, counter, out);
       await rename(tmp, path);
     } catch (err) {
+      // A body that fails at once can end the pipeline before the temp file is open; the stream still
+      // creates it when its open completes. Wait for it to close, then remove it.
+      if (!out.closed) await new Promise<void>((resolve) => out.once('close', () => resolve()));
       await unlink(tmp).catch(() => undefined);
       throw err;
     }

@@ -35,12 +35,16 @@ export class S3Storage implements Storage {
     }
     await mkdir(this.spoolDir, { recursive: true, mode: 0o700 });
     const spool = join(this.spoolDir, `s3-put-${randomBytes(8).toString('hex')}`);
+    const out = createWriteStream(spool, { flags: 'wx', mode: 0o600 });
     try {
-      await pipeline(body, createWriteStream(spool, { flags: 'wx', mode: 0o600 }));
+      await pipeline(body, out);
       const { size } = await stat(spool);
       await this.client.putObject(key, createReadStream(spool), { contentType: opts.contentType, contentLength: size });
       return { sizeBytes: size };
     } finally {
+      // A body that fails at once can end the pipeline before the file is even open; the stream still
+      // creates it when its open completes. Wait for the stream to close, then remove the file.
+      if (!out.closed) await new Promise<void>((resolve) => out.once('close', () => resolve()));
       await rm(spool, { force: true });
     }
   }
