@@ -1,7 +1,8 @@
 // Connecting a real network, against the X contract fake (server/test/fakes/serve-x.ts) in its own
 // process: setup → workspace → channels page → "Connect X" → the fake's consent (it redirects at once)
-// → account picker → channel listed with its health; then a refused consent and a bad callback link
-// show plain messages. Screenshots go to e2e/screenshots/connect-*.png.
+// → account picker → channel listed with its health → a post published to it from the composer (the
+// fake holds it once; the post page links to it on x.com); then a refused consent and a bad callback
+// link show plain messages. Screenshots go to e2e/screenshots/connect-*.png.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
@@ -25,6 +26,11 @@ async function startFakeX(redirectUri) {
   });
   return {
     ...info,
+    async tweets() {
+      const res = await fetch(`${info.controlUrl}/__control/tweets`);
+      assert.equal(res.status, 200);
+      return res.json();
+    },
     async denyNext() {
       const res = await fetch(`${info.controlUrl}/__control/deny-next`, { method: 'POST' });
       assert.equal(res.status, 200);
@@ -114,6 +120,29 @@ export default async function connect() {
       assert.match(await health.getAttribute('data-token-state'), /^(valid|expiring)$/);
       assert.match(await health.innerText(), /Connected/);
       await shot(page, 'connect-03-channel-connected');
+    });
+
+    await step('a post composed for the X channel is published there, once', async () => {
+      const text = `Fresh roast today, from Herald ${Date.now()}`;
+      const channelId = await page.getByTestId('channel-row').filter({ hasText: 'Acme Coffee' }).getAttribute('data-channel-id');
+      assert.ok(channelId, 'the channel row names its id');
+      await page.getByTestId('nav-compose').click();
+      const chip = page.locator(`[data-testid="compose-channel"][data-channel-id="${channelId}"]`);
+      await chip.click();
+      assert.equal(await chip.getAttribute('data-selected'), 'true');
+      await page.getByTestId('compose-text').fill(text);
+      await page.locator(`[data-testid="compose-counter"][data-channel-id="${channelId}"]`).filter({ hasText: `${[...text].length} /` }).waitFor();
+      await page.getByTestId('compose-publish-now').click();
+      await page.waitForURL(/\/posts\/[0-9a-f-]{36}$/);
+      await page.getByTestId('post-status').filter({ hasText: /^Published$/ }).waitFor({ timeout: 30_000 });
+      const link = page.getByTestId('target-permalink');
+      await link.waitFor();
+      const sent = (await fakeX.tweets()).filter((t) => t.text === text);
+      assert.equal(sent.length, 1, 'X holds the post exactly once');
+      assert.equal(await link.getAttribute('href'), `https://x.com/acmecoffee/status/${sent[0].id}`);
+      await shot(page, 'connect-03b-published-to-x');
+      await page.getByTestId('nav-channels').click();
+      await page.waitForURL(/\/channels$/);
     });
 
     await step('connecting the same account again is marked as a reconnect', async () => {

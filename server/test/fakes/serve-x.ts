@@ -8,6 +8,7 @@
 // The fake's consent step answers at once with a redirect (there is no page to click through).
 // A small control server lets the test steer it:
 //   POST {controlUrl}/__control/deny-next   the next consent is refused (error=access_denied)
+//   GET  {controlUrl}/__control/tweets      the posts X holds: [{id, authorId, text (as sent)}]
 // Stops on SIGINT/SIGTERM, or when stdin closes (the test that started it went away).
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -36,6 +37,10 @@ const control = createServer((req: IncomingMessage, res: ServerResponse) => {
   if (req.method === 'POST' && req.url === '/__control/deny-next') {
     fake.denyNext();
     reply(200, { ok: true });
+    return;
+  }
+  if (req.method === 'GET' && req.url === '/__control/tweets') {
+    reply(200, [...fake.tweets.values()].map((t) => ({ id: t.id, authorId: t.authorId, text: t.sentText })));
     return;
   }
   reply(404, { error: `no control route ${req.method ?? ''} ${req.url ?? ''}` });
