@@ -1,22 +1,14 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rowsOf } from '../src/db/client.js';
-import type { Role } from '../src/http/permissions.js';
 import { hashToken } from '../src/lib/crypto.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
-import { call, signUp } from './helpers/http.js';
+import { orgKit } from './helpers/orgs.js';
+import { call } from './helpers/http.js';
 
 /** Invitations through the HTTP API: issue, list, preview, accept, resend, revoke, expiry and the queued email. */
 
 /** Registration is rate limited per IP; these tests sign many people up from one. */
 const ENV = { AUTH_RATE_LIMIT_MAX: '100000' };
-
-interface Person {
-  id: string;
-  email: string;
-  name: string;
-  token: string;
-}
 
 let t: TestApp;
 beforeAll(async () => {
@@ -24,44 +16,7 @@ beforeAll(async () => {
 });
 afterAll(async () => t?.close());
 
-let seq = 0;
-async function person(app = t.app, email?: string): Promise<Person> {
-  seq += 1;
-  const s = await signUp(app, { name: `Person ${seq}`, ...(email ? { email } : {}) });
-  return { id: s.user.id, email: s.email, name: s.user.name, token: s.accessToken };
-}
-
-async function createOrg(owner: Person, name = 'Acme', app = t.app): Promise<string> {
-  const res = await call(app, 'POST', '/api/v1/orgs', { token: owner.token, body: { name } });
-  expect(res.status).toBe(201);
-  return res.body.id as string;
-}
-
-const tokenOf = (acceptUrl: string) => acceptUrl.slice(acceptUrl.lastIndexOf('/invite/') + '/invite/'.length);
-
-async function invite(by: Person, orgId: string, email: string, role: Role, app = t.app) {
-  return call(app, 'POST', `/api/v1/orgs/${orgId}/invitations`, { token: by.token, body: { email, role } });
-}
-
-/** A new person who joined `orgId` with `role` through an invitation. */
-async function member(owner: Person, orgId: string, role: Role): Promise<Person> {
-  const p = await person();
-  const inv = await invite(owner, orgId, p.email, role);
-  expect(inv.status).toBe(201);
-  const accepted = await call(t.app, 'POST', `/api/v1/invitations/${tokenOf(inv.body.acceptUrl)}/accept`, { token: p.token });
-  expect(accepted.status).toBe(200);
-  return p;
-}
-
-async function auditActions(owner: Person, orgId: string): Promise<string[]> {
-  const res = await call(t.app, 'GET', `/api/v1/orgs/${orgId}/audit?limit=200`, { token: owner.token });
-  expect(res.status).toBe(200);
-  return (res.body.items as { action: string }[]).map((e) => e.action);
-}
-
-async function query<T>(text: ReturnType<typeof sql>, db = t.runtime.db): Promise<T[]> {
-  return rowsOf<T>(await db.execute(text));
-}
+const { person, createOrg, tokenOf, invite, member, auditActions, query } = orgKit(() => t);
 
 describe('invitations', () => {
   it('issues a link whose token is stored only as a hash', async () => {

@@ -36,3 +36,8 @@ export function createSocialRegistry(ctx: Pick<AppContext, 'db' | 'config'>): So
 export function isProviderPlatform(registry: SocialRegistry, platform: string): platform is ProviderPlatform {
   return Object.hasOwn(registry, platform);
 }
+
+/** The provider of a platform named by a stored string, or undefined when this build has none. */
+export function providerFor(registry: SocialRegistry, platform: string): SocialProvider | undefined {
+  return isProviderPlatform(registry, platform) ? registry[platform] : undefined;
+}

@@ -1,5 +1,6 @@
 import type { AppContext } from '../../context.js';
-import type { Platform, SocialProvider } from '../../integrations/social/provider.js';
+import { providerFor } from '../../integrations/social/registry.js';
+import type { Platform } from '../../integrations/social/provider.js';
 import { listChannels } from '../channels/repo.js';
 
 export const EXPIRING_WITHIN_MS = 7 * 24 * 3600 * 1000;
@@ -18,7 +19,7 @@ export async function channelHealth(ctx: Pick<AppContext, 'db' | 'social'>, orga
   const channels = await listChannels(ctx.db, organizationId, workspaceId, { includeDisconnected: false });
   const now = Date.now();
   return channels.map((c) => {
-    const provider = (ctx.social as Partial<Record<Platform, SocialProvider>>)[c.platform as Platform];
+    const provider = providerFor(ctx.social, c.platform);
     return {
       channelId: c.id,
       name: c.name,

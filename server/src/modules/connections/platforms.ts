@@ -1,6 +1,7 @@
 import type { AppContext } from '../../context.js';
 import type { SocialConfig } from '../../config.js';
-import { PLATFORMS, type OAuthCapability, type Platform, type SocialProvider } from '../../integrations/social/provider.js';
+import { PLATFORMS, type OAuthCapability, type Platform } from '../../integrations/social/provider.js';
+import { providerFor } from '../../integrations/social/registry.js';
 import { AppError, badRequest } from '../../lib/errors.js';
 
 export type AppPlatform = keyof SocialConfig;
@@ -34,7 +35,7 @@ const isAppPlatform = (p: string): p is AppPlatform => Object.hasOwn(APP_ENV, p)
 export function platformCatalog(ctx: Pick<AppContext, 'social' | 'config'>): PlatformInfo[] {
   return PLATFORMS.map((platform) => {
     if (platform === 'sandbox') return { platform, displayName: 'Sandbox', connectable: true, reason: null };
-    const provider = providerOf(ctx, platform);
+    const provider = providerFor(ctx.social, platform);
     const displayName = provider?.displayName ?? platform;
     if (!provider?.oauth) return { platform, displayName, connectable: false, reason: 'This build has no connector for it yet' };
     if (!ctx.config.social[platform].clientId) {
@@ -49,12 +50,7 @@ export function connectable(ctx: Pick<AppContext, 'social' | 'config'>, platform
   if (platform === 'sandbox') throw badRequest('use_sandbox_endpoint', 'Sandbox channels need no sign-in: POST /api/v1/workspaces/{workspaceId}/channels/sandbox');
   if (!isAppPlatform(platform)) throw badRequest('unknown_platform', `Unknown platform "${platform.slice(0, 40)}"`, { platforms: PLATFORMS });
   const info = platformCatalog(ctx).find((p) => p.platform === platform)!;
-  const provider = providerOf(ctx, platform);
+  const provider = providerFor(ctx.social, platform);
   if (!info.connectable || !provider?.oauth) throw new AppError(409, 'platform_not_configured', info.reason ?? `${platform} cannot be connected`, { platform });
   return { platform, displayName: provider.displayName, oauth: provider.oauth };
-}
-
-/** The registry lists the platforms this build has; look any name up without assuming it is there. */
-function providerOf(ctx: Pick<AppContext, 'social'>, platform: Platform): SocialProvider | undefined {
-  return (ctx.social as Partial<Record<Platform, SocialProvider>>)[platform];
 }

@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { and, eq, gt, isNotNull, isNull, lt, or } from 'drizzle-orm';
 import type { AppContext } from '../../context.js';
+import { providerFor } from '../../integrations/social/registry.js';
 import { channels } from '../../db/schema.js';
 import { AuthExpiredError, isProviderError, RejectedError } from '../../integrations/social/errors.js';
-import type { Platform, SocialProvider } from '../../integrations/social/provider.js';
 import { markChannelNeedsReauth, openChannel, saveChannelCredentials } from '../channels/publishing-access.js';
 import { notifyManagers } from '../notifications/service.js';
 import { EXPIRING_WITHIN_MS } from './health.js';
@@ -38,7 +38,7 @@ export async function refreshChannelToken(ctx: Ctx, organizationId: string, chan
     .returning({ id: channels.id, platform: channels.platform, name: channels.name, workspaceId: channels.workspaceId });
   if (!claimed) return 'busy';
   try {
-    const provider = (ctx.social as Partial<Record<Platform, SocialProvider>>)[claimed.platform as Platform];
+    const provider = providerFor(ctx.social, claimed.platform);
     if (!provider?.oauth?.refresh) return 'not_refreshable';
     // Read the credentials only now that the row is ours: another process may just have refreshed them.
     const { account } = await openChannel(ctx, organizationId, channelId);

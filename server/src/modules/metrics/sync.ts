@@ -1,6 +1,7 @@
 import type { AppContext } from '../../context.js';
+import { providerFor } from '../../integrations/social/registry.js';
 import { isProviderError } from '../../integrations/social/errors.js';
-import type { Platform, PostMetrics, SocialProvider } from '../../integrations/social/provider.js';
+import type { PostMetrics } from '../../integrations/social/provider.js';
 import { ChannelUnavailableError, openChannel } from '../channels/publishing-access.js';
 import * as repo from './repo.js';
 
@@ -18,12 +19,16 @@ const BATCH = 50;
 export async function syncMetrics(ctx: Ctx, now = new Date()): Promise<{ readings: number; channelsFailed: number }> {
   const targets = await repo.recentPublishedTargets(ctx.db, new Date(now.getTime() - METRICS_WINDOW_MS), 10_000);
   const byChannel = new Map<string, typeof targets>();
-  for (const t of targets) byChannel.set(t.channelId, [...(byChannel.get(t.channelId) ?? []), t]);
+  for (const t of targets) {
+    const list = byChannel.get(t.channelId);
+    if (list) list.push(t);
+    else byChannel.set(t.channelId, [t]);
+  }
   let readings = 0;
   let channelsFailed = 0;
   for (const [channelId, list] of byChannel) {
     const first = list[0]!;
-    const provider = (ctx.social as Partial<Record<Platform, SocialProvider>>)[first.platform as Platform];
+    const provider = providerFor(ctx.social, first.platform);
     if (!provider?.metrics) continue;
     try {
       const { account } = await openChannel(ctx, first.organizationId, channelId);

@@ -1,6 +1,7 @@
 import type { AppContext } from '../../context.js';
+import type { SocialProvider } from '../../integrations/social/provider.js';
+import { providerFor } from '../../integrations/social/registry.js';
 import { isProviderError } from '../../integrations/social/errors.js';
-import type { Platform, SocialProvider } from '../../integrations/social/provider.js';
 import { conflict, notFound } from '../../lib/errors.js';
 import { recordAudit } from '../audit/repo.js';
 import { ChannelUnavailableError, openChannel } from '../channels/publishing-access.js';
@@ -28,7 +29,7 @@ export async function unpublish(ctx: AppContext, organizationId: string, actorId
     let provider: SocialProvider | undefined;
     try {
       const { channel, account } = await openChannel(ctx, organizationId, target.channelId);
-      provider = (ctx.social as Partial<Record<Platform, SocialProvider>>)[channel.platform as Platform];
+      provider = providerFor(ctx.social, channel.platform);
       if (!provider?.delete) {
         results.push({ channelId: target.channelId, outcome: 'unsupported', message: `${provider?.displayName ?? channel.platform} offers no way to delete a post through its API; delete it in the app` });
         continue;
