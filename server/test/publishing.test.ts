@@ -138,6 +138,8 @@ describe('scheduled publishing', { timeout: 60_000 }, () => {
     const all = await api('POST', `/posts/${created.body.id}/unpublish`, {});
     expect(all.body.results.map((r: any) => r.outcome)).toEqual(['deleted']);
     expect(all.body.post.status).toBe('deleted');
+    expect(all.body.post.publishedAt).toBe(post.publishedAt);
+    expect((await api('PATCH', `/posts/${created.body.id}`, { text: 'changed' })).body.error.code).toBe('post_locked');
     const again = await api('POST', `/posts/${created.body.id}/unpublish`, {});
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe('nothing_to_delete');

@@ -83,7 +83,9 @@ export async function startPipeline<F>(makeKit: (publicUrl: string) => Promise<P
       for (;;) {
         const post = (await api('GET', `/posts/${postId}`)).body;
         const target = post.targets[0];
-        if (target.status === status) return post;
+        // The post row and its targets are read by two queries: read again once the target has
+        // settled, so the post's derived status is the committed one.
+        if (target.status === status) return (await api('GET', `/posts/${postId}`)).body;
         if (FINAL.has(target.status)) throw new Error(`target is ${target.status}, not ${status}: ${JSON.stringify(target.lastError)}`);
         if (Date.now() > deadline) throw new Error(`target still ${target.status} after 30 s: ${JSON.stringify(target.lastError)}`);
         await new Promise((r) => setTimeout(r, 150));

@@ -69,7 +69,7 @@ function PostDetailView({ post }: { post: PostDetail }) {
   const mediaItems = media.map((m) => m.data).filter((m): m is Media => Boolean(m));
 
   const publishing = post.targets.some((t) => t.status === 'publishing');
-  const locked = post.targets.some((t) => t.status === 'publishing' || t.status === 'published');
+  const locked = post.targets.some((t) => t.status === 'publishing' || t.status === 'published' || t.status === 'deleted');
   const schedulable = !publishing && post.targets.some((t) => EDITABLE_TARGET_STATES.includes(t.status) && t.channel.status !== 'disconnected');
   const cancellable = post.targets.some((t) => PENDING_TARGET_STATES.includes(t.status));
   const deletable = post.targets.every((t) => t.status === 'draft' || t.status === 'scheduled');
@@ -310,7 +310,7 @@ function TargetCard({ target, zone, channelsPath }: { target: PostTarget; zone: 
           </p>
         ) : null}
       </div>
-      {target.permalink ? (
+      {target.permalink && target.status !== 'deleted' ? (
         <a
           href={target.permalink}
           target="_blank"

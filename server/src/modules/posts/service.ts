@@ -8,7 +8,7 @@ import * as repo from './repo.js';
 import type { Post, PostCreate, PostDetail, PostListQuery, PostPreview, PostUpdate } from './schemas.js';
 import { assertValid, checkPost, type RuleCheck } from './validation.js';
 
-const LOCKED_STATES: readonly TargetStatus[] = ['publishing', 'published'];
+const LOCKED_STATES: readonly TargetStatus[] = ['publishing', 'published', 'deleted'];
 
 export const scheduledInPast = () => badRequest('scheduled_in_past', 'The scheduled time is in the past; pick a later time or publish now');
 
@@ -92,7 +92,7 @@ export class PostsService {
       const targets = await repo.targetsOfPost(tx, postId);
       const locked = targets.filter((t) => LOCKED_STATES.includes(t.status));
       if (locked.length > 0) {
-        throw conflict('post_locked', 'This post is publishing or published and can no longer be edited; duplicate it to post again', { targetIds: locked.map((t) => t.id) });
+        throw conflict('post_locked', 'This post is publishing or has gone out and can no longer be edited; duplicate it to post again', { targetIds: locked.map((t) => t.id) });
       }
       await repo.updatePostRow(tx, postId, { text: content.text, mediaIds: content.mediaIds });
       await repo.deleteTargets(tx, targets.filter((t) => !channelIds.includes(t.channelId)).map((t) => t.id));
@@ -152,7 +152,8 @@ export async function recomputePostStatus(tx: Parameters<typeof repo.targetsOfPo
   const targets = await repo.targetsOfPost(tx, postId);
   const status = derivePostStatus(targets.map((t) => t.status));
   const published = targets.map((t) => t.publishedAt).filter((d): d is Date => d !== null);
-  const publishedAt = status === 'published' && published.length > 0 ? new Date(Math.max(...published.map((d) => d.getTime()))) : null;
+  // A post removed from the platforms keeps the time it went out.
+  const publishedAt = (status === 'published' || status === 'deleted') && published.length > 0 ? new Date(Math.max(...published.map((d) => d.getTime()))) : null;
   await repo.updatePostRow(tx, postId, { status, publishedAt });
 }
 
