@@ -24,6 +24,8 @@ export interface HttpCall {
   timeoutMs: number;
   /** True for calls that create or change something on the platform (publishing steps). */
   sideEffect?: boolean;
+  /** Herald gave up on the whole operation (deadline, shutdown): the request is aborted too. */
+  signal?: AbortSignal | undefined;
 }
 
 export interface HttpAnswer {
@@ -57,12 +59,16 @@ export async function platformRequest(platformName: string, call: HttpCall): Pro
   let res: Response;
   let text: string;
   try {
-    res = await fetch(url, { method: call.method, headers, body, signal: AbortSignal.timeout(call.timeoutMs), redirect: 'follow' });
+    const timeout = AbortSignal.timeout(call.timeoutMs);
+    const signal = call.signal ? AbortSignal.any([call.signal, timeout]) : timeout;
+    res = await fetch(url, { method: call.method, headers, body, signal, redirect: 'follow' });
     text = await res.text();
   } catch (err) {
     const code = causeCode(err);
     if (code && NEVER_SENT.has(code)) throw new TransientError(`${platformName} could not be reached (${code})`, code);
-    const what = err instanceof Error && err.name === 'TimeoutError' ? `did not answer within ${Math.round(call.timeoutMs / 1000)} s` : 'dropped the connection';
+    const what = call.signal?.aborted
+      ? 'call was abandoned by Herald'
+      : err instanceof Error && err.name === 'TimeoutError' ? `did not answer within ${Math.round(call.timeoutMs / 1000)} s` : 'dropped the connection';
     if (call.sideEffect) throw new UnknownOutcomeError(`${platformName} ${what}; the request may have been applied`);
     throw new TransientError(`${platformName} ${what}`);
   }

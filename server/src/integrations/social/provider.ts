@@ -97,6 +97,15 @@ export interface OAuthCapability {
   listTargets(credentials: Credentials): Promise<Account[]>;
 }
 
+/**
+ * Per-call options. `signal` aborts the call when Herald gives up on it (the publish deadline, a
+ * worker shutting down): a provider passes it to every request it makes, so an abandoned call really
+ * ends instead of landing after the reconciler has looked.
+ */
+export interface CallOptions {
+  signal?: AbortSignal | undefined;
+}
+
 export interface SocialProvider {
   readonly platform: Platform;
   readonly displayName: string;
@@ -108,13 +117,13 @@ export interface SocialProvider {
    * Publishes `content`. `idempotencyKey` is stable across retries of one target; providers that can
    * attach it to the post (or remember it) make `findPublished` possible.
    */
-  publish(account: { externalId: string; credentials: Credentials }, content: PublishContent, idempotencyKey: string): Promise<Published>;
+  publish(account: { externalId: string; credentials: Credentials }, content: PublishContent, idempotencyKey: string, opts?: CallOptions): Promise<Published>;
   /**
    * Looks for a post made with `idempotencyKey` (after an unknown outcome). Platforms that cannot carry
    * the key match `content.text` among the account's posts since `since`. Null: certainly not published.
    * Throws UnknownOutcomeError when the platform cannot tell (the target then needs a person's review).
    */
-  findPublished?(account: { externalId: string; credentials: Credentials }, idempotencyKey: string, since: Date, content?: SentContent): Promise<Published | null>;
-  delete?(account: { externalId: string; credentials: Credentials }, platformPostId: string): Promise<void>;
-  metrics?(account: { externalId: string; credentials: Credentials }, platformPostIds: string[]): Promise<PostMetrics[]>;
+  findPublished?(account: { externalId: string; credentials: Credentials }, idempotencyKey: string, since: Date, content?: SentContent, opts?: CallOptions): Promise<Published | null>;
+  delete?(account: { externalId: string; credentials: Credentials }, platformPostId: string, opts?: CallOptions): Promise<void>;
+  metrics?(account: { externalId: string; credentials: Credentials }, platformPostIds: string[], opts?: CallOptions): Promise<PostMetrics[]>;
 }

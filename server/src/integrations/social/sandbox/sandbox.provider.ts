@@ -3,7 +3,7 @@ import { and, asc, eq, gte } from 'drizzle-orm';
 import type { Db } from '../../../db/client.js';
 import { sandboxPosts } from '../../../db/schema.js';
 import { AuthExpiredError, RejectedError, TransientError } from '../errors.js';
-import type { Credentials, Published, PublishContent, SocialProvider } from '../provider.js';
+import type { CallOptions, Credentials, Published, PublishContent, SocialProvider } from '../provider.js';
 import { CONTENT_RULES } from '../rules.js';
 
 export interface SandboxOptions {
@@ -34,9 +34,11 @@ export class SandboxProvider implements SocialProvider {
     this.random = opts.random ?? Math.random;
   }
 
-  async publish(account: SandboxAccount, content: PublishContent, idempotencyKey: string): Promise<Published> {
+  async publish(account: SandboxAccount, content: PublishContent, idempotencyKey: string, call: CallOptions = {}): Promise<Published> {
     this.checkToken(account);
-    if (this.opts.latencyMs > 0) await sleep(Math.round(this.opts.latencyMs * (0.5 + this.random())));
+    // An aborted wait rejects with the signal's reason: like a dropped request, the post was never stored.
+    if (this.opts.latencyMs > 0) await sleep(Math.round(this.opts.latencyMs * (0.5 + this.random())), undefined, { signal: call.signal });
+    call.signal?.throwIfAborted();
     if (this.opts.failureRate > 0 && this.random() < this.opts.failureRate) {
       throw new TransientError('The sandbox simulated a temporary outage (HERALD_SANDBOX_FAILURE_RATE)', 'sandbox_unavailable');
     }
