@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { channels } from '../src/db/schema.js';
 import type { Role } from '../src/http/permissions.js';
 import { AuthExpiredError } from '../src/integrations/social/errors.js';
+import { CREDENTIALS_PURPOSE } from '../src/modules/channels/credentials.js';
 import { findChannelsForWorkspace, listSlots } from '../src/modules/channels/repo.js';
 import { mediaForPublish } from '../src/modules/media/for-posts.js';
 import { MEDIA_FILE_PATH, mediaUrlUntil, verifyMediaToken } from '../src/modules/media/signed-url.js';
@@ -75,7 +76,7 @@ async function auditActions(owner: Person, orgId: string): Promise<string[]> {
   return body.items.map((e) => e.action);
 }
 
-const NO_SECRETS = /credentials|accessToken|refreshToken|sbx_|v1\.test1\./i;
+const NO_SECRETS = /credentials|accessToken|refreshToken|sbx_|v[12]\.test1\./i;
 
 describe('sandbox channels', () => {
   it('creates, lists, gets and renames a sandbox channel', async () => {
@@ -136,20 +137,20 @@ describe('sandbox channels', () => {
     for (const res of responses) {
       expect(res.status).toBeLessThan(300);
       const text = typeof res.body === 'string' ? res.body : JSON.stringify(res.body);
-      expect(text, 'a response carries a secret').not.toMatch(/sbx_|v1\.test1\./);
+      expect(text, 'a response carries a secret').not.toMatch(/sbx_|v[12]\.test1\./);
       if (res !== responses.at(-1)) expect(text).not.toMatch(NO_SECRETS);
     }
 
     const row = await storedRow(id);
-    expect(row.credentials).toMatch(/^v1\.test1\.[\w-]+\.[\w-]+\.[\w-]+$/);
+    expect(row.credentials).toMatch(/^v2\.test1\.[\w-]+\.[\w-]+\.[\w-]+$/);
     expect(row.credentialsKeyId).toBe('test1');
-    const plain = JSON.parse(t.runtime.keys.decrypt(row.credentials!));
+    const plain = JSON.parse(t.runtime.keys.decrypt(row.credentials!, CREDENTIALS_PURPOSE));
     expect(plain.accessToken).toMatch(/^sbx_[\w-]{40,}$/);
     expect(row.credentials).not.toContain(plain.accessToken);
 
     // Two channels never share a token.
     const second = await sandbox(owner, workspaceId, 'Second');
-    expect(JSON.parse(t.runtime.keys.decrypt((await storedRow(second.id)).credentials!)).accessToken).not.toBe(plain.accessToken);
+    expect(JSON.parse(t.runtime.keys.decrypt((await storedRow(second.id)).credentials!, CREDENTIALS_PURPOSE)).accessToken).not.toBe(plain.accessToken);
   });
 
   it('refuses malformed input with 4xx in the error shape', async () => {
@@ -445,7 +446,7 @@ describe('publishing access', () => {
     expect(JSON.stringify(view)).not.toMatch(/sbx_fresh|r1"/);
     const opened = await openChannel(t.runtime, orgId, ch.id);
     expect(opened.account.credentials).toEqual({ accessToken: 'sbx_fresh', refreshToken: 'r1', expiresAt });
-    expect((await storedRow(ch.id)).credentials).toMatch(/^v1\.test1\./);
+    expect((await storedRow(ch.id)).credentials).toMatch(/^v2\.test1\./);
 
     // A token past its expiry is refused by the sandbox as a real platform would.
     await saveChannelCredentials(t.runtime.db, t.runtime.keys, ch.id, { accessToken: 'sbx_stale', expiresAt: new Date(Date.now() - 1000).toISOString() });
@@ -475,15 +476,15 @@ describe('publishing access', () => {
     await t.runtime.db.update(channels).set({ credentials: 'v1.gone.AAAA.BBBB.CCCC', credentialsKeyId: 'gone' }).where(eq(channels.id, ch.id));
     await expect(openChannel(ctx, orgId, ch.id)).rejects.toMatchObject({ reason: 'needs_reauth' });
     // Readable, but not credentials: JSON.parse would quote the plaintext in its message.
-    const garbage = t.runtime.keys.encrypt('sbx_SECRET_not_json');
+    const garbage = t.runtime.keys.encrypt('sbx_SECRET_not_json', CREDENTIALS_PURPOSE);
     await t.runtime.db.update(channels).set({ credentials: garbage, credentialsKeyId: 'test1' }).where(eq(channels.id, ch.id));
     await expect(openChannel(ctx, orgId, ch.id)).rejects.toMatchObject({ reason: 'needs_reauth' });
-    await t.runtime.db.update(channels).set({ credentials: t.runtime.keys.encrypt('{"token":"sbx_SECRET_shape"}') }).where(eq(channels.id, ch.id));
+    await t.runtime.db.update(channels).set({ credentials: t.runtime.keys.encrypt('{"token":"sbx_SECRET_shape"}', CREDENTIALS_PURPOSE) }).where(eq(channels.id, ch.id));
     await expect(openChannel(ctx, orgId, ch.id)).rejects.toMatchObject({ reason: 'needs_reauth' });
 
     expect(lines).toHaveLength(3);
     expect(lines.join('')).toContain(ch.id);
-    expect(lines.join('')).not.toMatch(/SECRET|v1\.test1\.|v1\.gone/);
+    expect(lines.join('')).not.toMatch(/SECRET|v[12]\.test1\.|v[12]\.gone/);
   });
 
   it('finds the live channels of a workspace among post targets', async () => {

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createCipheriv, randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +8,7 @@ import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { channels } from '../src/db/schema.js';
 import { KeyRing } from '../src/lib/crypto.js';
+import { CREDENTIALS_PURPOSE } from '../src/modules/channels/credentials.js';
 import { openChannel, saveChannelCredentials } from '../src/modules/channels/publishing-access.js';
 import { reencryptChannel, rotateChannelKeys } from '../src/modules/channels/rotate-keys.js';
 import { createRuntime } from '../src/runtime.js';
@@ -26,6 +27,14 @@ beforeAll(async () => {
 afterAll(async () => t?.close());
 
 const newKey = (id: string) => ({ id, key: randomBytes(32) });
+
+/** A value as Herald wrote it before purposes existed: `v1.<keyId>.<iv>.<tag>.<data>`, no additional data. */
+function sealLegacyV1(key: { id: string; key: Buffer }, plaintext: string): string {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', key.key, iv);
+  const data = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+  return ['v1', key.id, iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), data.toString('base64url')].join('.');
+}
 
 /** The ring as an operator would grow it: every rotation puts a new key first and keeps the older ones. */
 let ring: KeyRing;
@@ -61,7 +70,7 @@ describe('rotateChannelKeys', () => {
     // A disconnected channel has no credentials: nothing to rotate.
     expect((await call(t.app, 'DELETE', `/api/v1/channels/${ids[4]}`, { token })).status).toBe(204);
     const before = await stored();
-    const plain = new Map([...before].map(([id, v]) => [id, oldRing.decrypt(v.credentials)]));
+    const plain = new Map([...before].map(([id, v]) => [id, oldRing.decrypt(v.credentials, CREDENTIALS_PURPOSE)]));
     expect(before.size).toBe(4);
     expect([...before.values()].every((v) => v.keyId === 'test1')).toBe(true);
 
@@ -73,10 +82,10 @@ describe('rotateChannelKeys', () => {
     expect([...after.keys()].sort()).toEqual([...before.keys()].sort());
     for (const [id, v] of after) {
       expect(v.keyId).toBe('test2');
-      expect(v.credentials).toMatch(/^v1\.test2\./);
+      expect(v.credentials).toMatch(/^v2\.test2\./);
       expect(v.credentials).not.toBe(before.get(id)!.credentials);
-      expect(ring.decrypt(v.credentials)).toBe(plain.get(id));
-      expect(() => oldRing.decrypt(v.credentials)).toThrow(/Unknown secret key id test2/);
+      expect(ring.decrypt(v.credentials, CREDENTIALS_PURPOSE)).toBe(plain.get(id));
+      expect(() => oldRing.decrypt(v.credentials, CREDENTIALS_PURPOSE)).toThrow(/Unknown secret key id test2/);
     }
 
     // Publishing reads them with the new ring.
@@ -101,11 +110,32 @@ describe('rotateChannelKeys', () => {
     expect(opened.account.credentials.accessToken).toBe('sbx_refreshed');
   });
 
+  it('re-seals legacy v1 credentials (no purpose bound) under the current key, even when that key wrote them', async () => {
+    const { orgId, ids } = await channelsVia(t.app, 1);
+    const id = ids[0]!;
+    const current = ring ?? t.runtime.keys;
+    const secret = JSON.stringify({ accessToken: 'sbx_legacy_v1' });
+    const legacy = sealLegacyV1(current.current, secret);
+    await t.runtime.db.update(channels).set({ credentials: legacy, credentialsKeyId: current.current.id }).where(eq(channels.id, id));
+    // Still readable as it is: upgrading loses nothing.
+    expect((await openChannel({ ...t.runtime, keys: current }, orgId, id)).account.credentials.accessToken).toBe('sbx_legacy_v1');
+
+    const result = await rotateChannelKeys(t.runtime.db, current);
+    expect(result.reencrypted).toBeGreaterThanOrEqual(1);
+    expect(result.unreadable).not.toContain(id);
+    const resealed = (await stored()).get(id)!;
+    expect(resealed.credentials).toMatch(new RegExp(`^v2\\.${current.current.id}\\.`));
+    expect(current.decrypt(resealed.credentials, CREDENTIALS_PURPOSE)).toBe(secret);
+    // Now bound to its column: it does not open as another purpose.
+    expect(() => current.decrypt(resealed.credentials, 'oauth_connections.secret')).toThrow();
+    expect(await rotateChannelKeys(t.runtime.db, current)).toMatchObject({ reencrypted: 0 });
+  });
+
   it('reports credentials no key of the ring can read, and leaves them alone', async () => {
     const { ids } = await channelsVia(t.app, 1);
     const id = ids[0]!;
     const lost = new KeyRing([newKey('lost')]);
-    const orphan = lost.encrypt(JSON.stringify({ accessToken: 'sbx_orphan' }));
+    const orphan = lost.encrypt(JSON.stringify({ accessToken: 'sbx_orphan' }), CREDENTIALS_PURPOSE);
     await t.runtime.db.update(channels).set({ credentials: orphan, credentialsKeyId: 'lost' }).where(eq(channels.id, id));
 
     const result = await rotateChannelKeys(t.runtime.db, rotateRing('test4'));
@@ -137,7 +167,7 @@ describe('herald rotate-keys', () => {
       const { orgId, ids } = await channelsVia(app, 2);
       const before = await stored(first.db);
       const oldKeyId = first.keys.current.id;
-      const plain = new Map([...before].map(([id, v]) => [id, first.keys.decrypt(v.credentials)]));
+      const plain = new Map([...before].map(([id, v]) => [id, first.keys.decrypt(v.credentials, CREDENTIALS_PURPOSE)]));
       await app.close();
       await first.close();
 
@@ -146,7 +176,7 @@ describe('herald rotate-keys', () => {
       const code = await proc.exited;
       expect(code, proc.output()).toBe(0);
       expect(proc.output()).toMatch(/re-encrypted 2 channel credential/);
-      expect(proc.output()).not.toMatch(/sbx_|v1\./);
+      expect(proc.output()).not.toMatch(/sbx_|v[12]\./);
 
       if (!db) {
         const file = JSON.parse(await readFile(join(dataDir, 'secret-keys.json'), 'utf8')) as { keys: { id: string }[] };
@@ -168,7 +198,7 @@ describe('herald rotate-keys', () => {
           expect(opened.account.credentials).toEqual(JSON.parse(plain.get(id)!));
         }
         const oldOnly = new KeyRing(second.keys.keys.filter((k) => k.id === oldKeyId));
-        expect(() => oldOnly.decrypt(after.get(ids[0]!)!.credentials)).toThrow(/Unknown secret key id/);
+        expect(() => oldOnly.decrypt(after.get(ids[0]!)!.credentials, CREDENTIALS_PURPOSE)).toThrow(/Unknown secret key id/);
       } finally {
         await second.close();
       }

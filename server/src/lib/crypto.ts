@@ -3,13 +3,24 @@ import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /**
- * Secrets at rest: AES-256-GCM under a key id, so keys can rotate.
- * Ciphertext format: `v1.<keyId>.<iv>.<tag>.<data>` (base64url parts).
+ * Secrets at rest: AES-256-GCM under a key id, so keys can rotate, and bound to a purpose.
+ *
+ * Ciphertext format: `v2.<keyId>.<iv>.<tag>.<data>` (base64url parts, 12-byte IV, 16-byte tag). The
+ * additional authenticated data is `v2.<keyId>.<purpose>`, where the purpose names the one place the
+ * value may live (`channels.credentials`, a cookie name, …): a ciphertext copied into another column or
+ * cookie fails to decrypt there, and so does one whose key id was edited.
+ *
+ * `v1.<keyId>.<iv>.<tag>.<data>` (no additional data) is the format written before purposes existed. It
+ * still decrypts, for any purpose, so an upgrade loses nothing; `herald rotate-keys` re-seals those
+ * values as v2.
  */
 export interface SecretKey {
   id: string;
   key: Buffer;
 }
+
+const TAG_BYTES = 16;
+const IV_BYTES = 12;
 
 export class KeyRing {
   private readonly byId: Map<string, Buffer>;
@@ -28,24 +39,32 @@ export class KeyRing {
     return this.keys[0]!;
   }
 
-  encrypt(plaintext: string): string {
-    const iv = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', this.current.key, iv);
+  /** Seals `plaintext` for one `purpose`; only `decrypt(…, samePurpose)` opens it. */
+  encrypt(plaintext: string, purpose: string): string {
+    const iv = randomBytes(IV_BYTES);
+    const cipher = createCipheriv('aes-256-gcm', this.current.key, iv, { authTagLength: TAG_BYTES });
+    cipher.setAAD(additionalData(this.current.id, purpose));
     const data = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
     const tag = cipher.getAuthTag();
-    return ['v1', this.current.id, iv.toString('base64url'), tag.toString('base64url'), data.toString('base64url')].join('.');
+    return ['v2', this.current.id, iv.toString('base64url'), tag.toString('base64url'), data.toString('base64url')].join('.');
   }
 
-  decrypt(ciphertext: string): string {
-    const [version, keyId, iv, tag, data] = ciphertext.split('.');
-    if (version !== 'v1' || !keyId || iv === undefined || tag === undefined || data === undefined) {
+  /** Opens a value sealed for `purpose` (or a legacy v1 value); throws on any mismatch or tampering. */
+  decrypt(ciphertext: string, purpose: string): string {
+    const [version, keyId, ivText, tagText, dataText, extra] = ciphertext.split('.');
+    if ((version !== 'v1' && version !== 'v2') || !keyId || ivText === undefined || tagText === undefined || dataText === undefined || extra !== undefined) {
       throw new Error('Malformed ciphertext');
     }
     const key = this.byId.get(keyId);
     if (!key) throw new Error(`Unknown secret key id ${keyId}`);
-    const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
-    decipher.setAuthTag(Buffer.from(tag, 'base64url'));
-    return Buffer.concat([decipher.update(Buffer.from(data, 'base64url')), decipher.final()]).toString('utf8');
+    const iv = Buffer.from(ivText, 'base64url');
+    const tag = Buffer.from(tagText, 'base64url');
+    // A shorter tag would let a forger search a smaller space: only full 16-byte tags are accepted.
+    if (iv.length !== IV_BYTES || tag.length !== TAG_BYTES) throw new Error('Malformed ciphertext');
+    const decipher = createDecipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
+    if (version === 'v2') decipher.setAAD(additionalData(keyId, purpose));
+    decipher.setAuthTag(tag);
+    return Buffer.concat([decipher.update(Buffer.from(dataText, 'base64url')), decipher.final()]).toString('utf8');
   }
 
   /** The key id a ciphertext was written with (for rotation). */
@@ -57,6 +76,11 @@ export class KeyRing {
   derive(purpose: string): Uint8Array {
     return new Uint8Array(hkdfSync('sha256', this.current.key, Buffer.alloc(0), `herald:${purpose}`, 32));
   }
+}
+
+function additionalData(keyId: string, purpose: string): Buffer {
+  if (purpose === '') throw new Error('A sealed value needs a purpose');
+  return Buffer.from(`v2.${keyId}.${purpose}`, 'utf8');
 }
 
 export function parseSecretKeys(spec: string): SecretKey[] {

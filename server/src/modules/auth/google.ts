@@ -20,6 +20,8 @@ export type GoogleOutcome = { ok: true; signedIn: SignedIn; returnTo: string } |
 
 /** How long a started sign-in may take (also the Max-Age of the flow cookie). */
 export const GOOGLE_FLOW_TTL_SECONDS = 600;
+/** Additional authenticated data of the sealed flow: it opens only as the `herald_oidc` cookie. */
+const FLOW_PURPOSE = 'cookie:herald_oidc';
 const GOOGLE_ISSUERS = ['https://accounts.google.com', 'accounts.google.com'];
 const PROVIDER = 'google';
 
@@ -92,7 +94,7 @@ export class GoogleSignIn {
     url.searchParams.set('nonce', flow.nonce);
     url.searchParams.set('code_challenge', createHash('sha256').update(flow.verifier).digest('base64url'));
     url.searchParams.set('code_challenge_method', 'S256');
-    return { authorizeUrl: url.toString(), sealedFlow: this.ctx.keys.encrypt(JSON.stringify(flow)) };
+    return { authorizeUrl: url.toString(), sealedFlow: this.ctx.keys.encrypt(JSON.stringify(flow), FLOW_PURPOSE) };
   }
 
   /** Finishes the flow Google redirected back with. Never throws for anything Google or the browser sent. */
@@ -124,7 +126,7 @@ export class GoogleSignIn {
   private openFlow(sealed: string | undefined): Flow | null {
     if (!sealed) return null;
     try {
-      const flow = FlowSchema.parse(JSON.parse(this.ctx.keys.decrypt(sealed)));
+      const flow = FlowSchema.parse(JSON.parse(this.ctx.keys.decrypt(sealed, FLOW_PURPOSE)));
       const age = Date.now() - flow.startedAt;
       return age >= 0 && age <= GOOGLE_FLOW_TTL_SECONDS * 1000 ? flow : null;
     } catch {

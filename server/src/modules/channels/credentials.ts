@@ -16,6 +16,9 @@ const CredentialsSchema = z.object({
   extra: z.record(z.string(), z.string()).optional(),
 });
 
+/** Additional authenticated data: these ciphertexts open only as `channels.credentials`. */
+export const CREDENTIALS_PURPOSE = 'channels.credentials';
+
 export interface SealedCredentials {
   credentials: string;
   credentialsKeyId: string;
@@ -23,13 +26,13 @@ export interface SealedCredentials {
 }
 
 export function sealCredentials(keys: KeyRing, credentials: Credentials): SealedCredentials {
-  const ciphertext = keys.encrypt(JSON.stringify(credentials));
+  const ciphertext = keys.encrypt(JSON.stringify(credentials), CREDENTIALS_PURPOSE);
   return { credentials: ciphertext, credentialsKeyId: KeyRing.keyIdOf(ciphertext) ?? keys.current.id, tokenExpiresAt: expiryOf(credentials) };
 }
 
 /** Decrypts and checks stored credentials; throws when the key is unknown or the data is not credentials. */
 export function openCredentials(keys: KeyRing, ciphertext: string): Credentials {
-  const plaintext = keys.decrypt(ciphertext);
+  const plaintext = keys.decrypt(ciphertext, CREDENTIALS_PURPOSE);
   let json: unknown;
   try {
     json = JSON.parse(plaintext);

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, isNotNull, isNull, ne, or } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNotNull, isNull, ne, notLike, or } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { channels, postingSlots, type ChannelStatus } from '../../db/schema.js';
 
@@ -186,15 +186,15 @@ export async function channelState(db: Db, id: string): Promise<{ disconnected: 
   return row ? { disconnected: row.disconnectedAt !== null } : null;
 }
 
-/** Channels whose credentials were written under another key than `keyId`, in id order, after `afterId`. */
-export async function listCredentialsNotUnderKey(db: Db, keyId: string, afterId: string | null, limit: number): Promise<{ id: string; credentials: string }[]> {
+/** Channels whose credentials were written under another key than `keyId` or in the legacy v1 format, in id order, after `afterId`. */
+export async function listCredentialsToReseal(db: Db, keyId: string, afterId: string | null, limit: number): Promise<{ id: string; credentials: string }[]> {
   const rows = await db
     .select({ id: channels.id, credentials: channels.credentials })
     .from(channels)
     .where(
       and(
         isNotNull(channels.credentials),
-        or(isNull(channels.credentialsKeyId), ne(channels.credentialsKeyId, keyId)),
+        or(isNull(channels.credentialsKeyId), ne(channels.credentialsKeyId, keyId), notLike(channels.credentials, 'v2.%')),
         afterId === null ? undefined : gt(channels.id, afterId),
       ),
     )

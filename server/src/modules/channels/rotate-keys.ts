@@ -1,11 +1,12 @@
 import type { Db } from '../../db/client.js';
 import { KeyRing } from '../../lib/crypto.js';
+import { CREDENTIALS_PURPOSE } from './credentials.js';
 import * as repo from './repo.js';
 
 export interface RotationResult {
   /** The key everything is now written under. */
   keyId: string;
-  /** Channels whose credentials were re-encrypted under `keyId`. */
+  /** Channels whose credentials were re-sealed under `keyId` (older key, or the legacy v1 format). */
   reencrypted: number;
   /** Channels whose credentials changed while we worked (a refresh, a disconnect): left as the writer left them. */
   skipped: number;
@@ -14,8 +15,9 @@ export interface RotationResult {
 }
 
 /**
- * Re-encrypts every channel's credentials that an older key wrote under the ring's current key, so the
- * older keys can later be retired. Walks the table in id order, `batchSize` rows at a time; each row is
+ * Re-encrypts every channel's credentials that an older key wrote, or that were written in the legacy v1
+ * format (no purpose bound), under the ring's current key in the current format, so the older keys can
+ * later be retired and every credential is bound to its column. Walks the table in id order, `batchSize` rows at a time; each row is
  * swapped with a compare-and-swap on its old ciphertext, so a token refreshed concurrently is never
  * overwritten with the stale one. Safe to run again: rows already under the current key are not touched.
  *
@@ -28,7 +30,7 @@ export async function rotateChannelKeys(db: Db, keys: KeyRing, opts: { batchSize
   const result: RotationResult = { keyId: keys.current.id, reencrypted: 0, skipped: 0, unreadable: [] };
   let afterId: string | null = null;
   for (;;) {
-    const batch = await repo.listCredentialsNotUnderKey(db, keys.current.id, afterId, batchSize);
+    const batch = await repo.listCredentialsToReseal(db, keys.current.id, afterId, batchSize);
     for (const row of batch) {
       const outcome = await reencryptChannel(db, keys, row);
       if (outcome === 'reencrypted') result.reencrypted += 1;
@@ -47,11 +49,11 @@ export async function rotateChannelKeys(db: Db, keys: KeyRing, opts: { batchSize
 export async function reencryptChannel(db: Db, keys: KeyRing, row: { id: string; credentials: string }): Promise<'reencrypted' | 'changed' | 'unreadable'> {
   let plaintext: string;
   try {
-    plaintext = keys.decrypt(row.credentials);
+    plaintext = keys.decrypt(row.credentials, CREDENTIALS_PURPOSE);
   } catch {
     return 'unreadable';
   }
-  const ciphertext = keys.encrypt(plaintext);
+  const ciphertext = keys.encrypt(plaintext, CREDENTIALS_PURPOSE);
   const swapped = await repo.swapChannelCredentials(db, row.id, row.credentials, {
     credentials: ciphertext,
     credentialsKeyId: KeyRing.keyIdOf(ciphertext) ?? keys.current.id,

@@ -26,6 +26,8 @@ const SecretSchema = z.object({
   accounts: z.array(z.custom<Account>()).optional(),
 });
 type Secret = z.infer<typeof SecretSchema>;
+/** Additional authenticated data of `oauth_connections.secret` (PKCE verifier, tokens, accounts). */
+const SECRET_PURPOSE = 'oauth_connections.secret';
 
 export interface ConnectionView {
   id: string;
@@ -200,11 +202,11 @@ export class ConnectionsService {
   }
 
   private seal(secret: Secret): string {
-    return this.ctx.keys.encrypt(JSON.stringify(secret));
+    return this.ctx.keys.encrypt(JSON.stringify(secret), SECRET_PURPOSE);
   }
 
   private open(ciphertext: string): Secret {
-    return SecretSchema.parse(JSON.parse(this.ctx.keys.decrypt(ciphertext)));
+    return SecretSchema.parse(JSON.parse(this.ctx.keys.decrypt(ciphertext, SECRET_PURPOSE)));
   }
 }
 
