@@ -16,6 +16,7 @@ import { authRoutes } from './modules/auth/routes.js';
 import { AccessTokens } from './modules/auth/tokens.js';
 import { channelRoutes } from './modules/channels/routes.js';
 import { connectionRoutes } from './modules/connections/routes.js';
+import { eventRoutes } from './modules/events/routes.js';
 import { mediaRoutes } from './modules/media/routes.js';
 import { metricsRoutes } from './modules/metrics/routes.js';
 import { notificationRoutes } from './modules/notifications/routes.js';
@@ -87,6 +88,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
       await connectionRoutes(v1, ctx);
       await notificationRoutes(v1, ctx);
       await metricsRoutes(v1, ctx);
+      await eventRoutes(v1, ctx);
     },
     { prefix: '/api/v1' },
   );

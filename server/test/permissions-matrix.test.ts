@@ -46,6 +46,8 @@ type Need = 'member' | 'invitation' | 'workspace' | 'channel' | 'slots' | 'post'
 
 interface RouteCase {
   needs?: Need[];
+  /** The answer is an endless event stream: judge it by its status line. */
+  stream?: boolean;
   /** `raw` + `headers` send a non-JSON body (multipart uploads). */
   request(f: Fixture): { url: string; body?: unknown; raw?: Buffer; headers?: Record<string, string> };
 }
@@ -96,6 +98,7 @@ const ROUTES: Record<string, RouteCase> = {
   'POST /api/v1/workspaces/:workspaceId/posts': { needs: ['channel'], request: (f) => ({ url: `/api/v1/workspaces/${f.workspaceId}/posts`, body: { text: 'Hello', channelIds: [f.channelId] } }) },
   'POST /api/v1/workspaces/:workspaceId/posts/preview': { needs: ['channel'], request: (f) => ({ url: `/api/v1/workspaces/${f.workspaceId}/posts/preview`, body: { text: 'Hello', channelIds: [f.channelId] } }) },
   'GET /api/v1/workspaces/:workspaceId/posts': { needs: ['workspace'], request: (f) => ({ url: `/api/v1/workspaces/${f.workspaceId}/posts` }) },
+  'GET /api/v1/workspaces/:workspaceId/events': { needs: ['workspace'], stream: true, request: (f) => ({ url: `/api/v1/workspaces/${f.workspaceId}/events` }) },
   'GET /api/v1/workspaces/:workspaceId/calendar': { needs: ['workspace'], request: (f) => ({ url: `/api/v1/workspaces/${f.workspaceId}/calendar?from=2030-01-01&to=2030-01-31` }) },
   'GET /api/v1/posts/:postId': { needs: ['post'], request: (f) => ({ url: `/api/v1/posts/${f.postId}` }) },
   'PATCH /api/v1/posts/:postId': { needs: ['post'], request: (f) => ({ url: `/api/v1/posts/${f.postId}`, body: { text: 'Edited' } }) },
@@ -241,6 +244,7 @@ describe('permission matrix', () => {
         token: callers[role].token,
         ...(req.body === undefined ? {} : { body: req.body }),
         ...(req.raw === undefined ? {} : { raw: req.raw, headers: req.headers ?? {} }),
+        ...(routeCase.stream ? { stream: true } : {}),
       });
       if (can(role, action!)) {
         expect(res.status, `${role} may ${action}: ${JSON.stringify(res.body)}`).toBeGreaterThanOrEqual(200);

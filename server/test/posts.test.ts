@@ -33,12 +33,45 @@ describe('composing', () => {
     expect(res.body.checks[1]).toMatchObject({ textLength: 9, textMax: 5000, errors: [] });
   });
 
-  it('names the channel and the rule when text breaks a channel’s limit', async () => {
-    const res = await api('POST', `/workspaces/${s.workspaceId}/posts`, { text: 'ok', channelIds: s.channelIds, targets: [{ channelId: s.channelIds[0], text: 'x'.repeat(5001) }] });
+  it('names the channel and the rule when a post scheduled with text past a channel’s limit', async () => {
+    const scheduledAt = new Date(Date.now() + 3_600_000).toISOString();
+    const res = await api('POST', `/workspaces/${s.workspaceId}/posts`, { text: 'ok', channelIds: s.channelIds, scheduledAt, targets: [{ channelId: s.channelIds[0], text: 'x'.repeat(5001) }] });
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('content_rules_violated');
     expect(res.body.error.message).toContain('Practice 1');
     expect(res.body.error.details.violations).toEqual([expect.objectContaining({ channelId: s.channelIds[0], rule: 'text_too_long', platform: 'sandbox' })]);
+  });
+
+  it('saves a draft past a channel’s limit with the checks as warnings, but schedules, queues or publishes it only once it fits', async () => {
+    const long = 'z'.repeat(5001);
+    const draft = await api('POST', `/workspaces/${s.workspaceId}/posts`, { text: 'fits', channelIds: s.channelIds, targets: [{ channelId: s.channelIds[1], text: long }] });
+    expect(draft.status).toBe(201);
+    expect(draft.body.status).toBe('draft');
+    expect(draft.body.checks[1]).toMatchObject({ channelId: s.channelIds[1], textLength: 5001, errors: [expect.objectContaining({ rule: 'text_too_long' })] });
+    const postId = draft.body.id as string;
+    // Editing the draft keeps it over the limit: still accepted.
+    const edited = await api('PATCH', `/posts/${postId}`, { text: 'fits too' });
+    expect(edited.status).toBe(200);
+
+    await api('PUT', `/channels/${s.channelIds[1]}/slots`, { slots: [{ weekday: 1, time: '09:00' }] });
+    for (const [action, body] of [['schedule', { scheduledAt: new Date(Date.now() + 3_600_000).toISOString() }], ['publish-now', undefined], ['queue', undefined]] as const) {
+      const refused = await api('POST', `/posts/${postId}/${action}`, body);
+      expect(refused.status, action).toBe(400);
+      expect(refused.body.error.code).toBe('content_rules_violated');
+      expect(refused.body.error.details.violations).toEqual([expect.objectContaining({ channelId: s.channelIds[1], rule: 'text_too_long' })]);
+    }
+    const still = await api('GET', `/posts/${postId}`);
+    expect(still.body.status).toBe('draft');
+    expect(still.body.targets.map((x: any) => x.status)).toEqual(['draft', 'draft']);
+
+    // Fixed, it schedules; a scheduled post cannot be edited back over the limit.
+    expect((await api('PATCH', `/posts/${postId}`, { targets: [] })).status).toBe(200);
+    expect((await api('POST', `/posts/${postId}/schedule`, { scheduledAt: new Date(Date.now() + 3_600_000).toISOString() })).status).toBe(200);
+    const overAgain = await api('PATCH', `/posts/${postId}`, { targets: [{ channelId: s.channelIds[1], text: long }] });
+    expect(overAgain.status).toBe(400);
+    expect(overAgain.body.error.code).toBe('content_rules_violated');
+    expect((await api('GET', `/posts/${postId}`)).body.targets.map((x: any) => x.textOverride)).toEqual([null, null]);
+    await api('POST', `/posts/${postId}/cancel`);
   });
 
   it('previews rule checks without saving', async () => {

@@ -38,6 +38,8 @@ interface Tenant {
 
 interface Probe {
   url: string;
+  /** An endless event stream on success: a leak must fail the test, not hang it. */
+  stream?: boolean;
   body?: unknown;
   raw?: Buffer;
   headers?: Record<string, string>;
@@ -94,6 +96,7 @@ const ROUTES: Record<string, (a: Tenant, b: Tenant) => Probe[]> = {
   ],
   'POST /api/v1/workspaces/:workspaceId/posts/preview': (_a, b) => [{ url: `/api/v1/workspaces/${b.workspaceId}/posts/preview`, body: { text: 'x', channelIds: [b.channelId] } }],
   'GET /api/v1/workspaces/:workspaceId/posts': (_a, b) => [{ url: `/api/v1/workspaces/${b.workspaceId}/posts` }],
+  'GET /api/v1/workspaces/:workspaceId/events': (_a, b) => [{ url: `/api/v1/workspaces/${b.workspaceId}/events`, stream: true }],
   'GET /api/v1/workspaces/:workspaceId/calendar': (_a, b) => [{ url: `/api/v1/workspaces/${b.workspaceId}/calendar?from=2030-01-01&to=2030-01-31` }],
   'GET /api/v1/posts/:postId': (_a, b) => [{ url: `/api/v1/posts/${b.postId}` }],
   'PATCH /api/v1/posts/:postId': (_a, b) => [{ url: `/api/v1/posts/${b.postId}`, body: { text: 'Defaced' } }],
@@ -203,6 +206,7 @@ describe('tenant isolation', () => {
           token: a.owner.token,
           ...(probe.body === undefined ? {} : { body: probe.body }),
           ...(probe.raw === undefined ? {} : { raw: probe.raw, headers: probe.headers ?? {} }),
+          ...(probe.stream ? { stream: true } : {}),
         });
         if (res.status !== 404 || res.body?.error?.code !== 'not_found') leaks.push(`${method} ${probe.url} → ${res.status} ${JSON.stringify(res.body)}`);
       }

@@ -12,7 +12,7 @@ export async function call<T = any>(
   app: FastifyInstance,
   method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE',
   url: string,
-  opts: { token?: string | undefined; body?: unknown; cookies?: Record<string, string>; headers?: Record<string, string>; raw?: string | Buffer } = {},
+  opts: { token?: string | undefined; body?: unknown; cookies?: Record<string, string>; headers?: Record<string, string>; raw?: string | Buffer; stream?: boolean } = {},
 ): Promise<ApiResponse<T>> {
   const headers: Record<string, string> = { ...opts.headers };
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
@@ -23,10 +23,23 @@ export async function call<T = any>(
     headers,
     ...(opts.cookies ? { cookies: opts.cookies } : {}),
     ...(opts.raw !== undefined ? { payload: opts.raw } : opts.body !== undefined ? { payload: opts.body as object } : {}),
+    // An endless answer (server-sent events): resolve on its head, then hang up. Errors still end.
+    ...(opts.stream ? { payloadAsStream: true } : {}),
   });
-  let body: unknown = res.body;
-  if ((res.headers['content-type'] ?? '').toString().includes('application/json') && res.body) body = JSON.parse(res.body);
+  if (opts.stream && res.statusCode < 300) {
+    res.stream().destroy();
+    return { status: res.statusCode, body: null as T, headers: res.headers, cookies: res.cookies };
+  }
+  const text = opts.stream ? await streamText(res.stream()) : res.body;
+  let body: unknown = text;
+  if ((res.headers['content-type'] ?? '').toString().includes('application/json') && text) body = JSON.parse(text);
   return { status: res.statusCode, body: body as T, headers: res.headers, cookies: res.cookies };
+}
+
+async function streamText(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.from(chunk));
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 let counter = 0;

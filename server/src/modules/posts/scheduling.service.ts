@@ -10,6 +10,7 @@ import * as repo from './repo.js';
 import type { Post, PostDetail } from './schemas.js';
 import { PostsService, recomputePostStatus, scheduledInPast } from './service.js';
 import { nextFreeSlot } from './slots.js';
+import { assertTargetsPublishable } from './validation.js';
 
 /**
  * Scheduling: every change of a post's time bumps its targets' versions and enqueues new publish
@@ -76,6 +77,7 @@ export class SchedulingService {
       if (!post) throw notFound('Post');
       const before = await repo.targetsOfPost(tx, postId);
       if (before.some((t) => t.status === 'publishing')) throw conflict('publishing_in_progress', 'This post is being published right now; wait until it finishes');
+      await assertTargetsPublishable(this.ctx, tx, organizationId, post, before.filter((t) => EDITABLE_TARGET_STATES.includes(t.status)));
       const targets = await repo.scheduleTargets(tx, postId, when, EDITABLE_TARGET_STATES);
       if (targets.length === 0) throw conflict('already_published', 'Every channel of this post has already published it');
       for (const t of targets) await enqueuePublish(this.ctx.queue, tx, t, when);

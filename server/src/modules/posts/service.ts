@@ -2,6 +2,7 @@ import type { AppContext } from '../../context.js';
 import type { TargetStatus } from '../../db/schema.js';
 import { badRequest, conflict, notFound } from '../../lib/errors.js';
 import { recordAudit } from '../audit/repo.js';
+import { notifyPostChanged } from '../events/notify.js';
 import { derivePostStatus } from '../publishing/post-status.js';
 import { enqueuePublish } from '../publishing/enqueue.js';
 import * as repo from './repo.js';
@@ -9,6 +10,8 @@ import type { Post, PostCreate, PostDetail, PostListQuery, PostPreview, PostUpda
 import { assertValid, checkPost, type RuleCheck } from './validation.js';
 
 const LOCKED_STATES: readonly TargetStatus[] = ['publishing', 'published', 'deleted'];
+/** Targets that go out without another click: waiting for their time, or held until a reconnect. */
+const WILL_PUBLISH_STATES: readonly TargetStatus[] = ['scheduled', 'retrying', 'needs_reauth'];
 
 export const scheduledInPast = () => badRequest('scheduled_in_past', 'The scheduled time is in the past; pick a later time or publish now');
 
@@ -23,10 +26,11 @@ export class PostsService {
 
   async create(organizationId: string, workspaceId: string, actorId: string, input: PostCreate): Promise<PostDetail> {
     const { channels, checks } = await checkPost(this.ctx, organizationId, workspaceId, input);
-    assertValid(channels, checks);
     const now = new Date();
     if (input.scheduledAt && input.scheduledAt <= now) throw scheduledInPast();
     const when = input.publishNow ? now : (input.scheduledAt ?? null);
+    // A draft is saved even when it breaks a channel's rules (its checks say what to fix); one going out is not.
+    if (when) assertValid(channels, checks);
     const status = when ? 'scheduled' : 'draft';
     const postId = await this.ctx.db.transaction(async (tx) => {
       const post = await repo.insertPost(tx, { organizationId, workspaceId, text: input.text, mediaIds: input.mediaIds, status, scheduledAt: when, createdBy: actorId });
@@ -84,7 +88,6 @@ export class PostsService {
         .map((t) => ({ channelId: t.channelId, ...(t.text !== null ? { text: t.text } : {}), ...(t.mediaIds !== null ? { mediaIds: t.mediaIds } : {}) }));
     const content = { text: input.text ?? current.text, mediaIds: input.mediaIds ?? current.mediaIds, channelIds, targets: overrides };
     const { channels, checks } = await checkPost(this.ctx, organizationId, current.workspaceId, content);
-    assertValid(channels, checks);
 
     await this.ctx.db.transaction(async (tx) => {
       const post = await repo.lockPost(tx, organizationId, postId);
@@ -94,6 +97,8 @@ export class PostsService {
       if (locked.length > 0) {
         throw conflict('post_locked', 'This post is publishing or has gone out and can no longer be edited; duplicate it to post again', { targetIds: locked.map((t) => t.id) });
       }
+      // Only a draft may keep breaking the rules: a post with targets waiting to go out must pass them.
+      if (targets.some((t) => WILL_PUBLISH_STATES.includes(t.status))) assertValid(channels, checks);
       await repo.updatePostRow(tx, postId, { text: content.text, mediaIds: content.mediaIds });
       await repo.deleteTargets(tx, targets.filter((t) => !channelIds.includes(t.channelId)).map((t) => t.id));
       const pending = post.scheduledAt && post.status === 'scheduled' ? post.scheduledAt : null;
@@ -155,6 +160,7 @@ export async function recomputePostStatus(tx: Parameters<typeof repo.targetsOfPo
   // A post removed from the platforms keeps the time it went out.
   const publishedAt = (status === 'published' || status === 'deleted') && published.length > 0 ? new Date(Math.max(...published.map((d) => d.getTime()))) : null;
   await repo.updatePostRow(tx, postId, { status, publishedAt });
+  await notifyPostChanged(tx, postId);
 }
 
 function encodeCursor(row: { id: string; at: Date }): string {
