@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { oauthConnections, notifications } from '../src/db/schema-connections.js';
 import { channels } from '../src/db/schema.js';
 import { jobHandlers } from '../src/jobs/handlers.js';
-import { refreshExpiringTokens } from '../src/modules/connections/token-refresh.js';
+import { refreshExpiringTokens } from '../src/modules/channels/token-refresh.js';
 import { syncMetrics } from '../src/modules/metrics/sync.js';
 import { FakeX } from './fakes/x.js';
 import { createTestApp, type TestApp } from './helpers/app.js';

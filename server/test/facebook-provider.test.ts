@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import { AuthExpiredError, RateLimitedError, RejectedError, TransientError, UnknownOutcomeError } from '../src/integrations/social/errors.js';
 import { FACEBOOK_SCOPES, FacebookProvider } from '../src/integrations/social/facebook/facebook.provider.js';
-import { newPkce } from '../src/integrations/social/http.js';
+import { newPkce } from '../src/integrations/social/oauth.js';
 import type { Credentials, MediaItem } from '../src/integrations/social/provider.js';
 import { FakeMetaGraph, graphErrors, serveMedia, type GraphErrorSpec } from './fakes/meta-graph.js';
 import { jpeg, png, video } from './media-fixtures.js';
@@ -124,7 +124,7 @@ describe('Facebook Login', () => {
       constructor: AuthExpiredError,
       platformCode: '190/460',
     });
-    const refreshed = await provider.oauth.refresh!(page.credentials);
+    const refreshed = await provider.oauth.refresh(page.credentials);
     expect(refreshed.accessToken).toBe(fresh);
     expect(refreshed.accessToken).not.toBe(old);
     page = { externalId: '101', credentials: refreshed };
@@ -133,12 +133,12 @@ describe('Facebook Login', () => {
 
   it('refreshes a user token by exchanging it again, and reports an expired one', async () => {
     const other = await connect();
-    const refreshed = await provider.oauth.refresh!(other);
+    const refreshed = await provider.oauth.refresh(other);
     expect(refreshed.accessToken).not.toBe(other.accessToken);
     expect(fake.requestsTo('GET', 'oauth/access_token').at(-1)!.params.grant_type).toBe('fb_exchange_token');
     fake.expireToken(refreshed.accessToken);
-    await expect(provider.oauth.refresh!(refreshed)).rejects.toBeInstanceOf(AuthExpiredError);
-    await expect(provider.oauth.refresh!({ ...page.credentials, refreshToken: refreshed.accessToken })).rejects.toMatchObject({ constructor: AuthExpiredError, platformCode: '190/463' });
+    await expect(provider.oauth.refresh(refreshed)).rejects.toBeInstanceOf(AuthExpiredError);
+    await expect(provider.oauth.refresh({ ...page.credentials, refreshToken: refreshed.accessToken })).rejects.toMatchObject({ constructor: AuthExpiredError, platformCode: '190/463' });
   });
 });
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import { AuthExpiredError, RateLimitedError, RejectedError, TransientError, UnknownOutcomeError } from '../src/integrations/social/errors.js';
-import { newPkce } from '../src/integrations/social/http.js';
+import { newPkce } from '../src/integrations/social/oauth.js';
 import { INSTAGRAM_SCOPES, InstagramProvider } from '../src/integrations/social/instagram/instagram.provider.js';
 import type { Credentials, MediaItem } from '../src/integrations/social/provider.js';
 import { FakeMetaGraph, graphErrors, serveMedia } from './fakes/meta-graph.js';
@@ -93,7 +93,7 @@ describe('connecting Instagram through Facebook Login', () => {
 
   it('refreshes the page token an Instagram channel uses', async () => {
     const fresh = fake.rotatePageToken('201');
-    const refreshed = await provider.oauth.refresh!(account.credentials);
+    const refreshed = await provider.oauth.refresh(account.credentials);
     expect(refreshed.accessToken).toBe(fresh);
     account = { externalId: IG, credentials: refreshed };
   });

@@ -52,6 +52,8 @@ function media(kind: 'image' | 'video', mime: string, bytes: Buffer, altText?: s
 const ORG = { id: '2414183', name: 'Acme Corp', vanityName: 'acme' };
 const memberUrn = () => `urn:li:person:${fake.member.sub}`;
 const orgUrn = `urn:li:organization:${ORG.id}`;
+/** A page where the member is a Content admin: LinkedIn lets that role post as the page too. */
+const CONTENT_ORG = { id: '555', name: 'Content Co', vanityName: 'contentco' };
 const account = (externalId: string, accessToken: string) => ({ externalId, credentials: { accessToken } as Credentials });
 
 beforeAll(async () => {
@@ -65,6 +67,8 @@ beforeAll(async () => {
   mediaBase = `http://127.0.0.1:${(mediaServer.address() as AddressInfo).port}`;
   fake.addOrganization(ORG, true);
   fake.addOrganization({ id: '999', name: 'Not Mine Ltd', vanityName: 'notmine' }, false);
+  fake.addOrganization(CONTENT_ORG, 'CONTENT_ADMINISTRATOR');
+  fake.addOrganization({ id: '777', name: 'Analysts Only', vanityName: 'analysts' }, 'ANALYST');
 });
 
 afterAll(async () => {
@@ -122,10 +126,20 @@ describe('OAuth', () => {
     expect(targets).toEqual([
       { externalId: memberUrn(), name: 'Ada Lovelace', avatarUrl: fake.member.picture, kind: 'profile' },
       { externalId: orgUrn, name: 'Acme Corp', username: 'acme', kind: 'organization' },
+      { externalId: `urn:li:organization:${CONTENT_ORG.id}`, name: 'Content Co', username: 'contentco', kind: 'organization' },
     ]);
     const orgCall = fake.requests.find((r) => r.path === '/rest/organizations')!;
-    expect(orgCall.query).toBe(`ids=List(${ORG.id})`);
-    expect(fake.requests.find((r) => r.path === '/rest/organizationAcls')!.query).toContain('q=roleAssignee&role=ADMINISTRATOR&state=APPROVED');
+    expect(orgCall.query).toBe(`ids=List(${ORG.id},${CONTENT_ORG.id})`);
+    const aclQueries = fake.requests.filter((r) => r.path === '/rest/organizationAcls').map((r) => r.query);
+    expect(aclQueries.some((q) => q.includes('q=roleAssignee&role=ADMINISTRATOR&state=APPROVED'))).toBe(true);
+    expect(aclQueries.some((q) => q.includes('q=roleAssignee&role=CONTENT_ADMINISTRATOR&state=APPROVED'))).toBe(true);
+  });
+
+  it('publishes as an organization where the member is a Content admin', async () => {
+    const token = fake.issueToken();
+    const published = await provider.publish(account(`urn:li:organization:${CONTENT_ORG.id}`, token), { text: 'From the content team', media: [] }, 'k-content-admin');
+    expect(published.platformPostId).toMatch(/^urn:li:share:/);
+    expect(fake.posts.at(-1)).toMatchObject({ author: `urn:li:organization:${CONTENT_ORG.id}`, commentary: 'From the content team' });
   });
 
   it('rejects a code sent with another redirect_uri', async () => {

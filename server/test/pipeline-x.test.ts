@@ -77,4 +77,35 @@ describe('X metrics', () => {
     expect(metrics.body.items[0].latest).toMatchObject({ impressions: 150, likes: 7, comments: 2, shares: 3, reach: null });
     expect(metrics.body.totals).toMatchObject({ impressions: 150, likes: 7 });
   });
+
+  it('renews an expired token through the leased refresh and reads the figures, instead of skipping the channel', async () => {
+    p.kit.setMetrics(textPost.platformPostId, { views: 210, likes: 9, comments: 2, shares: 3 });
+    const before = await p.credentialsOf(channelId);
+    p.kit.expireAccess(before);
+    const synced = await syncMetrics(p.t.runtime);
+    expect(synced).toMatchObject({ channelsFailed: 0, channelsNeedReauth: 0 });
+    expect(synced.readings).toBeGreaterThanOrEqual(1);
+    expect((await p.credentialsOf(channelId)).accessToken).not.toBe(before.accessToken);
+    const metrics = await p.api('GET', `/posts/${textPost.postId}/metrics`);
+    expect(metrics.body.items[0].latest).toMatchObject({ impressions: 210, likes: 9 });
+    expect((await p.api('GET', `/channels/${channelId}`)).body.status).toBe('active');
+  });
+
+  it('marks the channel needs_reauth and tells its managers when the expired token cannot be renewed', async () => {
+    p.kit.setMetrics(textPost.platformPostId, { views: 999, likes: 99, comments: 9, shares: 9 });
+    p.kit.revokeAccess(await p.credentialsOf(channelId));
+    const synced = await syncMetrics(p.t.runtime);
+    expect(synced).toMatchObject({ channelsNeedReauth: 1 });
+    const channel = (await p.api('GET', `/channels/${channelId}`)).body;
+    expect(channel.status).toBe('needs_reauth');
+    expect(channel.statusReason).toContain('Reading post figures failed');
+    const health = (await p.api('GET', `/workspaces/${channel.workspaceId}/channels/health`)).body.items.find((h: { channelId: string }) => h.channelId === channelId);
+    expect(health).toMatchObject({ tokenState: 'needs_reauth', status: 'needs_reauth' });
+    const notices = (await p.api('GET', '/notifications')).body.items as { kind: string; title: string }[];
+    expect(notices.some((n) => n.kind === 'channel_needs_reauth' && n.title.includes('Acme Coffee'))).toBe(true);
+    // The stale figures were not replaced with anything.
+    expect((await p.api('GET', `/posts/${textPost.postId}/metrics`)).body.items[0].latest).toMatchObject({ impressions: 210 });
+    const again = await p.connect();
+    expect(again.channels.find((ch) => ch.id === channelId)).toMatchObject({ status: 'active' });
+  });
 });

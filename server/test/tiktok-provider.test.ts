@@ -1,9 +1,10 @@
+import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import { AuthExpiredError, RateLimitedError, RejectedError, TransientError, UnknownOutcomeError } from '../src/integrations/social/errors.js';
-import { newPkce } from '../src/integrations/social/http.js';
+import { newPkce } from '../src/integrations/social/oauth.js';
 import type { Credentials, MediaItem, SocialProvider } from '../src/integrations/social/provider.js';
 import { TikTokProvider } from '../src/integrations/social/tiktok/tiktok.provider.js';
 import { planChunks } from '../src/integrations/social/tiktok/upload.js';
@@ -112,7 +113,8 @@ describe('TikTok OAuth', () => {
     expect(url.searchParams.get('response_type')).toBe('code');
     expect(url.searchParams.get('redirect_uri')).toBe(REDIRECT);
     expect(url.searchParams.get('state')).toBe('csrf-123');
-    expect(url.searchParams.get('code_challenge')).toBe(pkce.challenge);
+    // TikTok documents the challenge as the hex SHA-256 of the verifier (Login Kit for Desktop).
+    expect(url.searchParams.get('code_challenge')).toBe(createHash('sha256').update(pkce.verifier).digest('hex'));
     expect(url.searchParams.get('code_challenge_method')).toBe('S256');
 
     const res = await fetch(url, { redirect: 'manual' });

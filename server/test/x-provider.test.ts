@@ -1,9 +1,10 @@
+import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import { AuthExpiredError, RateLimitedError, RejectedError, TransientError, UnknownOutcomeError } from '../src/integrations/social/errors.js';
-import { newPkce } from '../src/integrations/social/http.js';
+import { newPkce } from '../src/integrations/social/oauth.js';
 import type { Credentials, MediaItem, PublishContent } from '../src/integrations/social/provider.js';
 import { CONTENT_RULES } from '../src/integrations/social/rules.js';
 import { XProvider } from '../src/integrations/social/x/x.provider.js';
@@ -116,7 +117,7 @@ describe('X OAuth 2.0 with PKCE', () => {
       redirect_uri: REDIRECT,
       scope: 'tweet.read tweet.write users.read offline.access media.write',
       state: 'state-123',
-      code_challenge: pkce.challenge,
+      code_challenge: createHash('sha256').update(pkce.verifier).digest('base64url'),
       code_challenge_method: 'S256',
     });
   });

@@ -1,7 +1,7 @@
 import type { AppContext } from '../context.js';
 import { Publisher } from '../modules/publishing/publisher.js';
 import { reconcileTarget } from '../modules/publishing/reconciler.js';
-import { refreshExpiringTokens } from '../modules/connections/token-refresh.js';
+import { refreshExpiringTokens } from '../modules/channels/token-refresh.js';
 import { syncMetrics } from '../modules/metrics/sync.js';
 import { deleteMediaFiles } from '../modules/media/purge.js';
 import type { JobHandlers } from './queue.js';
@@ -28,7 +28,7 @@ export function jobHandlers(ctx: AppContext): JobHandlers {
     },
     'sync-metrics': async () => {
       const result = await syncMetrics(ctx);
-      if (result.readings + result.channelsFailed > 0) ctx.logger.info(result, 'post metrics synced');
+      if (result.readings + result.channelsFailed + result.channelsNeedReauth > 0) ctx.logger.info(result, 'post metrics synced');
     },
   };
 }

@@ -30,6 +30,18 @@ export interface FakeOrganization {
   vanityName: string;
 }
 
+/**
+ * Company-page roles (Organization Access Control by Role,
+ * https://learn.microsoft.com/en-us/linkedin/marketing/community-management/organizations/organization-access-control-by-role):
+ * ADMINISTRATOR ("Super admin") and CONTENT_ADMINISTRATOR ("Content admin") may post as the page; the
+ * Posts API restricts w_organization_social to ADMINISTRATOR, DIRECT_SPONSORED_CONTENT_POSTER and content
+ * admins (https://learn.microsoft.com/en-us/linkedin/marketing/community-management/shares/posts-api).
+ * ANALYST may only read analytics.
+ */
+export type OrgRole = 'ADMINISTRATOR' | 'CONTENT_ADMINISTRATOR' | 'DIRECT_SPONSORED_CONTENT_POSTER' | 'ANALYST' | 'CURATOR';
+const POSTING_ROLES: ReadonlySet<OrgRole> = new Set(['ADMINISTRATOR', 'CONTENT_ADMINISTRATOR', 'DIRECT_SPONSORED_CONTENT_POSTER']);
+const ANALYTICS_ROLES: ReadonlySet<OrgRole> = new Set(['ADMINISTRATOR', 'CONTENT_ADMINISTRATOR', 'ANALYST']);
+
 export interface Stats {
   impressionCount: number;
   uniqueImpressionsCount: number;
@@ -82,7 +94,7 @@ export class FakeLinkedIn {
   issueRefreshTokens = true;
   videoPartBytes = 4 * 1024 * 1024;
   videoProcessingPolls = 2;
-  private readonly orgs = new Map<string, FakeOrganization & { admins: Set<string> }>();
+  private readonly orgs = new Map<string, FakeOrganization & { roles: Map<string, OrgRole> }>();
   private readonly tokens = new Map<string, TokenRecord>();
   private readonly refreshTokens = new Map<string, RefreshRecord>();
   private readonly codes = new Map<string, PendingCode>();
@@ -124,8 +136,10 @@ export class FakeLinkedIn {
 
   // ── Test controls ────────────────────────────────────────────────────────────────────────────
 
-  addOrganization(org: FakeOrganization, admin = true): void {
-    this.orgs.set(org.id, { ...org, admins: new Set(admin ? [this.member.sub] : []) });
+  /** An organization where the current member holds `role` (true: ADMINISTRATOR; false: no role at all). */
+  addOrganization(org: FakeOrganization, role: OrgRole | boolean = true): void {
+    const held = role === true ? 'ADMINISTRATOR' : role === false ? undefined : role;
+    this.orgs.set(org.id, { ...org, roles: new Map(held ? [[this.member.sub, held]] : []) });
   }
   denyNext(): void {
     this.deny = true;
@@ -248,10 +262,11 @@ export class FakeLinkedIn {
   }
 
   /** Whether the token's member may act as `author` with the member/organization scope given. */
-  private mayActAs(auth: TokenRecord, author: string, memberScope: string, orgScope: string): boolean {
+  private mayActAs(auth: TokenRecord, author: string, memberScope: string, orgScope: string, roles: ReadonlySet<OrgRole> = POSTING_ROLES): boolean {
     if (author === `urn:li:person:${auth.sub}`) return auth.scopes.includes(memberScope);
     const org = /^urn:li:organization:(\d+)$/.exec(author)?.[1];
-    return !!org && !!this.orgs.get(org)?.admins.has(auth.sub) && auth.scopes.includes(orgScope);
+    const role = org ? this.orgs.get(org)?.roles.get(auth.sub) : undefined;
+    return !!role && roles.has(role) && auth.scopes.includes(orgScope);
   }
 
   // ── OAuth ────────────────────────────────────────────────────────────────────────────────────
@@ -326,11 +341,15 @@ export class FakeLinkedIn {
   private acls({ q, auth, res }: Ctx): void {
     if (q.get('q') !== 'roleAssignee') return badRequest(res, 'q must be roleAssignee');
     if (!['rw_organization_admin', 'r_organization_social', 'w_organization_social'].some((s) => auth.scopes.includes(s))) return denied(res, 'organizationAcls.FINDER-roleAssignee');
-    const role = q.get('role');
-    const state = q.get('state');
+    // The finder's optional `role` and `state` narrow the member's ACLs to one role / one state.
+    const role = q.get('role') ?? undefined;
+    const state = q.get('state') ?? undefined;
     const all = [...this.orgs.values()]
-      .filter((o) => o.admins.has(auth.sub) && (role === undefined || role === 'ADMINISTRATOR') && (state === undefined || state === 'APPROVED'))
-      .map((o) => ({ roleAssignee: `urn:li:person:${auth.sub}`, state: 'APPROVED', role: 'ADMINISTRATOR', organization: `urn:li:organization:${o.id}` }));
+      .flatMap((o) => {
+        const held = o.roles.get(auth.sub);
+        return held ? [{ roleAssignee: `urn:li:person:${auth.sub}`, state: 'APPROVED', role: held, organization: `urn:li:organization:${o.id}` }] : [];
+      })
+      .filter((acl) => (role === undefined || acl.role === role) && (state === undefined || acl.state === state));
     const start = Number(q.get('start') ?? 0);
     const count = Math.min(Number(q.get('count') ?? 10), 100);
     json(res, 200, { paging: { start, count, total: all.length, links: [] }, elements: all.slice(start, start + count) });
@@ -528,7 +547,7 @@ export class FakeLinkedIn {
   private shareStatistics({ q, auth, res }: Ctx): void {
     if (q.get('q') !== 'organizationalEntity') return badRequest(res, 'q must be organizationalEntity');
     const org = q.get('organizationalEntity') ?? '';
-    if (!auth.scopes.includes('rw_organization_admin') || !this.mayActAs(auth, org, '-', 'rw_organization_admin')) return denied(res, 'organizationalEntityShareStatistics.FINDER-organizationalEntity');
+    if (!auth.scopes.includes('rw_organization_admin') || !this.mayActAs(auth, org, '-', 'rw_organization_admin', ANALYTICS_ROLES)) return denied(res, 'organizationalEntityShareStatistics.FINDER-organizationalEntity');
     const shares = q.has('shares') ? q.list('shares') : [];
     const ugcPosts = q.has('ugcPosts') ? q.list('ugcPosts') : [];
     if (!shares || !ugcPosts) return badRequest(res, 'shares/ugcPosts must be a Rest.li List(…) of URL-encoded URNs');

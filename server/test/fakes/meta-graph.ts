@@ -630,8 +630,15 @@ async function uploadPhoto(f: FakeMetaGraph, r: FakeRequest, page: PageState): P
   return { json: { id: photo.id, post_id: post.id } };
 }
 
+/**
+ * Page videos need publish_video on top of the page-writing permissions: "pages_manage_engagement,
+ * pages_manage_posts, pages_read_engagement, pages_read_user_engagement, plus publish_video for video"
+ * (https://developers.facebook.com/docs/pages-api/posts; Video API publishing guide,
+ * https://developers.facebook.com/docs/video-api/guides/publishing). Without it Graph answers (#200).
+ */
 async function uploadVideo(f: FakeMetaGraph, r: FakeRequest, page: PageState): Promise<RouteAnswer> {
-  pageWriter(f, r, page);
+  const info = pageWriter(f, r, page);
+  f.requireScope(info, 'publish_video');
   const url = r.params.file_url;
   if (!url) throw fail(400, 100, '(#100) No file_url or source was provided');
   const fetched = await fetchMedia(url);

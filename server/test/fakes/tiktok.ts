@@ -358,10 +358,11 @@ export class FakeTikTok {
     const scopes = (q.get('scope') ?? '').split(',').filter((s) => s !== '');
     if (q.get('response_type') !== 'code') return fail('unsupported_response_type', 'response_type must be code');
     if (scopes.length === 0 || scopes.some((s) => !KNOWN_SCOPES.has(s))) return fail('invalid_scope', 'The requested scope is invalid, unknown, or malformed.');
+    // PKCE, as TikTok documents it (Login Kit for Desktop, https://developers.tiktok.com/doc/login-kit-desktop):
+    // "code_challenge = SHA256(code_verifier) ... hex-encoded", not RFC 7636's base64url. The challenge is only
+    // remembered here; a wrong encoding surfaces at the token exchange, as on TikTok.
     const challenge = q.get('code_challenge') ?? undefined;
-    if (challenge !== undefined && (q.get('code_challenge_method') !== 'S256' || !/^[A-Za-z0-9_-]{43}$/.test(challenge))) {
-      return fail('invalid_request', 'code_challenge must be a base64url SHA-256 with code_challenge_method=S256');
-    }
+    if (challenge !== undefined && q.get('code_challenge_method') !== 'S256') return fail('invalid_request', 'code_challenge_method must be S256');
     if (this.denyConsent) {
       this.denyConsent = false;
       return fail('access_denied', 'The user denied the request.');
@@ -385,7 +386,9 @@ export class FakeTikTok {
       if (form.code) this.codes.delete(form.code); // single-use, whatever happens next
       if (!pending || pending.expiresAt < Date.now()) return oauthFail(400, 'invalid_grant', 'Authorization code is expired.');
       if (pending.redirectUri !== form.redirect_uri) return oauthFail(400, 'invalid_grant', 'redirect_uri does not match the authorization request.');
-      if (pending.challenge !== undefined && createHash('sha256').update(form.code_verifier ?? '').digest('base64url') !== pending.challenge) {
+      // TikTok compares the hex SHA-256 of code_verifier with the challenge and answers this otherwise
+      // (the error body TikTok documents and clients report for a base64url challenge).
+      if (pending.challenge !== undefined && createHash('sha256').update(form.code_verifier ?? '').digest('hex') !== pending.challenge) {
         return oauthFail(400, 'invalid_request', 'Code verifier or code challenge is invalid.');
       }
       grant = pending;

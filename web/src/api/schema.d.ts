@@ -5531,6 +5531,98 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/workspaces/{workspaceId}/channels/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Token state of the workspace's channels */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    workspaceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ChannelHealth"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/platforms": {
         parameters: {
             query?: never;
@@ -5950,98 +6042,6 @@ export interface paths {
                 };
             };
         };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/workspaces/{workspaceId}/channels/health": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Token state of the workspace's channels */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    workspaceId: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ChannelHealth"];
-                    };
-                };
-                /** @description Default Response */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
-        put?: never;
-        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -6564,6 +6564,27 @@ export interface components {
             idempotencyKey: string;
             createdAt: unknown;
         };
+        ChannelHealthInput: {
+            items: {
+                /** Format: uuid */
+                channelId: string;
+                name: string;
+                /** @enum {string} */
+                platform: "sandbox" | "facebook" | "instagram" | "tiktok" | "x" | "linkedin";
+                /** @enum {string} */
+                status: "active" | "needs_reauth" | "disconnected";
+                statusReason: string | null;
+                /**
+                 * @description `expiring`: within 7 days (Herald refreshes these on its own where the platform allows)
+                 * @enum {string}
+                 */
+                tokenState: "valid" | "expiring" | "expired" | "no_expiry" | "needs_reauth";
+                tokenExpiresAt: unknown | null;
+                tokenRefreshedAt: unknown | null;
+                /** @description Herald can renew the token without the user */
+                canRefresh: boolean;
+            }[];
+        };
         ConnectStartInput: {
             /**
              * Format: uuid
@@ -6608,27 +6629,6 @@ export interface components {
                 displayName: string;
                 connectable: boolean;
                 reason: string | null;
-            }[];
-        };
-        ChannelHealthInput: {
-            items: {
-                /** Format: uuid */
-                channelId: string;
-                name: string;
-                /** @enum {string} */
-                platform: "sandbox" | "facebook" | "instagram" | "tiktok" | "x" | "linkedin";
-                /** @enum {string} */
-                status: "active" | "needs_reauth" | "disconnected";
-                statusReason: string | null;
-                /**
-                 * @description `expiring`: within 7 days (Herald refreshes these on its own where the platform allows)
-                 * @enum {string}
-                 */
-                tokenState: "valid" | "expiring" | "expired" | "no_expiry" | "needs_reauth";
-                tokenExpiresAt: unknown | null;
-                tokenRefreshedAt: unknown | null;
-                /** @description Herald can renew the token without the user */
-                canRefresh: boolean;
             }[];
         };
         MediaInput: {
@@ -7054,6 +7054,27 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
         };
+        ChannelHealth: {
+            items: {
+                /** Format: uuid */
+                channelId: string;
+                name: string;
+                /** @enum {string} */
+                platform: "sandbox" | "facebook" | "instagram" | "tiktok" | "x" | "linkedin";
+                /** @enum {string} */
+                status: "active" | "needs_reauth" | "disconnected";
+                statusReason: string | null;
+                /**
+                 * @description `expiring`: within 7 days (Herald refreshes these on its own where the platform allows)
+                 * @enum {string}
+                 */
+                tokenState: "valid" | "expiring" | "expired" | "no_expiry" | "needs_reauth";
+                tokenExpiresAt: string | null;
+                tokenRefreshedAt: string | null;
+                /** @description Herald can renew the token without the user */
+                canRefresh: boolean;
+            }[];
+        };
         ConnectStart: {
             /**
              * Format: uuid
@@ -7102,27 +7123,6 @@ export interface components {
                 displayName: string;
                 connectable: boolean;
                 reason: string | null;
-            }[];
-        };
-        ChannelHealth: {
-            items: {
-                /** Format: uuid */
-                channelId: string;
-                name: string;
-                /** @enum {string} */
-                platform: "sandbox" | "facebook" | "instagram" | "tiktok" | "x" | "linkedin";
-                /** @enum {string} */
-                status: "active" | "needs_reauth" | "disconnected";
-                statusReason: string | null;
-                /**
-                 * @description `expiring`: within 7 days (Herald refreshes these on its own where the platform allows)
-                 * @enum {string}
-                 */
-                tokenState: "valid" | "expiring" | "expired" | "no_expiry" | "needs_reauth";
-                tokenExpiresAt: string | null;
-                tokenRefreshedAt: string | null;
-                /** @description Herald can renew the token without the user */
-                canRefresh: boolean;
             }[];
         };
         Media: {

@@ -1,6 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
 import { TransientError, UnknownOutcomeError } from './errors.js';
-import type { PkcePair } from './provider.js';
 
 /**
  * The one way providers talk to a platform over HTTP. It sends, waits at most `timeoutMs`, and
@@ -105,12 +103,6 @@ export function retryAtFrom(headers: Headers, fallbackMs: number, now = Date.now
     if (Number.isFinite(reset) && reset > 0) return new Date(Math.max(now, reset * 1000));
   }
   return new Date(now + fallbackMs);
-}
-
-/** A fresh PKCE verifier and its S256 challenge (RFC 7636). */
-export function newPkce(): PkcePair {
-  const verifier = randomBytes(48).toString('base64url');
-  return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
 }
 
 /** A short, safe excerpt of a platform's body for an error message (never the whole payload). */

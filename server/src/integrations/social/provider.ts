@@ -83,12 +83,12 @@ export interface PostMetrics {
   videoViews: number | null;
 }
 
+/** The PKCE verifier of one connection attempt; each platform derives its challenge as it documents (oauth.ts). */
 export interface PkcePair {
   verifier: string;
-  challenge: string;
 }
 
-/** OAuth capability: present on every real platform, absent on the sandbox. */
+/** OAuth capability: present on every real platform, absent on the sandbox (see PlatformOAuth in oauth.ts). */
 export interface OAuthCapability {
   authorizeUrl(state: string, pkce: PkcePair, redirectUri: string): string;
   exchangeCode(code: string, pkce: PkcePair, redirectUri: string): Promise<Credentials>;

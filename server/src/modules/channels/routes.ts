@@ -4,6 +4,7 @@ import { requireScope, requireUser } from '../../http/access.js';
 import { errorResponses, IdParam, type App } from '../../http/types.js';
 import { workspaceScope } from '../workspaces/scope.js';
 import {
+  ChannelHealthSchema,
   ChannelListQuerySchema,
   ChannelListSchema,
   ChannelSchema,
@@ -14,6 +15,7 @@ import {
   SlotsReplaceSchema,
   SlotsSchema,
 } from './schemas.js';
+import { channelHealth } from './health.js';
 import { channelScope } from './scope.js';
 import { ChannelsService } from './service.js';
 
@@ -106,5 +108,16 @@ export async function channelRoutes(app: App, ctx: AppContext): Promise<void> {
       response: { 200: SandboxFeedSchema, ...errorResponses },
     },
     handler: async (request) => service.sandboxFeed(requireScope(request).organizationId, request.params.channelId, request.query),
+  });
+
+  app.get('/workspaces/:workspaceId/channels/health', {
+    config: { access: workspaceScope('channels.read') },
+    schema: {
+      tags,
+      summary: "Token state of the workspace's channels",
+      params: IdParam('workspaceId'),
+      response: { 200: ChannelHealthSchema, ...errorResponses },
+    },
+    handler: async (request) => ({ items: await channelHealth(ctx, requireScope(request).organizationId, request.params.workspaceId) }),
   });
 }

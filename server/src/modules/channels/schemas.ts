@@ -96,3 +96,22 @@ export const SandboxFeedSchema = z.object({
   nextCursor: z.uuid().nullable(),
 });
 export type SandboxFeed = z.infer<typeof SandboxFeedSchema>;
+
+/** Token state of each live channel (the credentials lifecycle this module owns). */
+export const ChannelHealthSchema = z
+  .object({
+    items: z.array(
+      z.object({
+        channelId: z.uuid(),
+        name: z.string(),
+        platform: z.enum(PLATFORMS),
+        status: z.enum(['active', 'needs_reauth', 'disconnected']),
+        statusReason: z.string().nullable(),
+        tokenState: z.enum(['valid', 'expiring', 'expired', 'no_expiry', 'needs_reauth']).describe('`expiring`: within 7 days (Herald refreshes these on its own where the platform allows)'),
+        tokenExpiresAt: z.date().nullable(),
+        tokenRefreshedAt: z.date().nullable(),
+        canRefresh: z.boolean().describe('Herald can renew the token without the user'),
+      }),
+    ),
+  })
+  .meta({ id: 'ChannelHealth' });

@@ -4,17 +4,16 @@ import { publicAccess, requireScope, requireUser, scopedAccess, userAccess } fro
 import { errorResponses, IdParam, type App } from '../../http/types.js';
 import { ChannelListSchema } from '../channels/schemas.js';
 import { workspaceScope } from '../workspaces/scope.js';
-import { channelHealth } from './health.js';
 import { platformCatalog } from './platforms.js';
 import { connectionOwner } from './repo.js';
-import { CallbackQuerySchema, ChannelHealthSchema, ConnectCompleteSchema, ConnectionSchema, ConnectStartSchema, PlatformListSchema, PlatformParam } from './schemas.js';
+import { CallbackQuerySchema, ConnectCompleteSchema, ConnectionSchema, ConnectStartSchema, PlatformListSchema, PlatformParam } from './schemas.js';
 import { ConnectionsService } from './service.js';
 
 const tags = ['connections'];
 
 const connectionScope = scopedAccess('channels.manage', { param: 'connectionId', resource: 'Connection', resolve: (db, id) => connectionOwner(db, id) });
 
-/** Connecting real platform accounts (OAuth) and watching their tokens. */
+/** Connecting real platform accounts: the OAuth handshake and the account picker. */
 export async function connectionRoutes(app: App, ctx: AppContext): Promise<void> {
   const service = new ConnectionsService(ctx);
 
@@ -80,16 +79,5 @@ export async function connectionRoutes(app: App, ctx: AppContext): Promise<void>
       const items = await service.complete(requireScope(request).organizationId, requireUser(request).id, request.params.connectionId, request.body.externalIds);
       return reply.status(201).send({ items });
     },
-  });
-
-  app.get('/workspaces/:workspaceId/channels/health', {
-    config: { access: workspaceScope('channels.read') },
-    schema: {
-      tags,
-      summary: "Token state of the workspace's channels",
-      params: IdParam('workspaceId'),
-      response: { 200: ChannelHealthSchema, ...errorResponses },
-    },
-    handler: async (request) => ({ items: await channelHealth(ctx, requireScope(request).organizationId, request.params.workspaceId) }),
   });
 }

@@ -49,21 +49,3 @@ export const PlatformListSchema = z
     items: z.array(z.object({ platform: z.enum(PLATFORMS), displayName: z.string(), connectable: z.boolean(), reason: z.string().nullable() })),
   })
   .meta({ id: 'PlatformList' });
-
-export const ChannelHealthSchema = z
-  .object({
-    items: z.array(
-      z.object({
-        channelId: z.uuid(),
-        name: z.string(),
-        platform: z.enum(PLATFORMS),
-        status: z.enum(['active', 'needs_reauth', 'disconnected']),
-        statusReason: z.string().nullable(),
-        tokenState: z.enum(['valid', 'expiring', 'expired', 'no_expiry', 'needs_reauth']).describe('`expiring`: within 7 days (Herald refreshes these on its own where the platform allows)'),
-        tokenExpiresAt: z.date().nullable(),
-        tokenRefreshedAt: z.date().nullable(),
-        canRefresh: z.boolean().describe('Herald can renew the token without the user'),
-      }),
-    ),
-  })
-  .meta({ id: 'ChannelHealth' });

@@ -1,19 +1,18 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
-import { newPkce } from '../../integrations/social/http.js';
+import { newPkce } from '../../integrations/social/oauth.js';
 import type { Account, Credentials, Platform } from '../../integrations/social/provider.js';
 import { randomToken } from '../../lib/crypto.js';
 import { badRequest, conflict, notFound } from '../../lib/errors.js';
 import { recordAudit } from '../audit/repo.js';
 import { sealCredentials } from '../channels/credentials.js';
-import { insertChannel } from '../channels/repo.js';
+import * as channelsRepo from '../channels/repo.js';
 import type { Channel } from '../channels/schemas.js';
 import { ChannelsService } from '../channels/service.js';
 import { releaseHeldTargets } from '../publishing/held.js';
 import { connectable, type ConnectablePlatform } from './platforms.js';
 import * as repo from './repo.js';
-import * as channelsRepo from './channels.repo.js';
 
 /** Consent must come back within 10 minutes; the account picker then stays open for 30. */
 const CONSENT_TTL_MS = 10 * 60_000;
@@ -115,7 +114,7 @@ export class ConnectionsService {
     let credentials: Credentials;
     let accounts: Account[];
     try {
-      credentials = await target.oauth.exchangeCode(query.code, { verifier: secret.verifier, challenge: createHash('sha256').update(secret.verifier).digest('base64url') }, this.redirectUri(target.platform));
+      credentials = await target.oauth.exchangeCode(query.code, { verifier: secret.verifier }, this.redirectUri(target.platform));
       accounts = await target.oauth.listTargets(credentials);
     } catch (err) {
       this.ctx.logger.warn({ platform, connectionId: claimed.id, err: err instanceof Error ? { name: err.name, message: err.message } : String(err) }, 'oauth exchange failed');
@@ -185,7 +184,7 @@ export class ConnectionsService {
           continue;
         }
         const channelId = randomUUID();
-        await insertChannel(tx, { id: channelId, organizationId, workspaceId: row.workspaceId, platform: row.platform, externalId: account.externalId, kind: account.kind, ...profile, ...sealed, connectedBy: userId });
+        await channelsRepo.insertChannel(tx, { id: channelId, organizationId, workspaceId: row.workspaceId, platform: row.platform, externalId: account.externalId, kind: account.kind, ...profile, ...sealed, connectedBy: userId });
         await recordAudit(tx, { organizationId, actorId: userId, action: 'channel.connected', subjectType: 'channel', subjectId: channelId, data: { name: account.name, platform: row.platform, workspaceId: row.workspaceId } });
         out.push(channelId);
       }

@@ -8,7 +8,7 @@ import { isProviderPlatform } from '../../integrations/social/registry.js';
 import { Semaphore } from '../../lib/semaphore.js';
 import { ChannelUnavailableError, markChannelNeedsReauth, openChannel, saveChannelCredentials } from '../channels/publishing-access.js';
 import { mediaForPublish } from '../media/for-posts.js';
-import { ensureFreshToken, ON_DEMAND_WINDOW_MS } from '../connections/token-refresh.js';
+import { ensureFreshToken, ON_DEMAND_WINDOW_MS } from '../channels/token-refresh.js';
 import { recomputePostStatus } from '../posts/service.js';
 import { nextRetryAt } from './backoff.js';
 import { enqueuePublish } from './enqueue.js';

@@ -27,7 +27,11 @@ export function describeHealth(health: ChannelHealth, now = Date.now()): { label
         ? { label: 'Renewing access', tone: 'amber', detail: 'Herald renews it before the next post.' }
         : { label: 'Access expired', tone: 'red', detail: 'Reconnect this channel to keep publishing.' };
     case 'needs_reauth':
-      return { label: 'Needs reconnect', tone: 'red', detail: health.statusReason ?? 'The platform no longer accepts Herald’s access. Reconnect to keep publishing.' };
+      return {
+        label: 'Needs reconnect',
+        tone: 'red',
+        detail: `${health.statusReason ?? 'The platform no longer accepts Herald’s access.'} Until you reconnect, its posts wait and their figures stop updating.`,
+      };
   }
 }
 

@@ -1,5 +1,5 @@
 import { RejectedError, UnknownOutcomeError } from '../errors.js';
-import type { Account, Credentials, OAuthCapability, PostMetrics, Published, PublishContent, SocialProvider } from '../provider.js';
+import type { Account, Credentials, PostMetrics, Published, PublishContent, SocialProvider } from '../provider.js';
 import { CONTENT_RULES } from '../rules.js';
 import { GraphClient, str, type MetaApp } from '../graph/graph-client.js';
 import { MetaLogin } from '../graph/graph-oauth.js';
@@ -10,11 +10,23 @@ import { postPermalink, publishToPage } from './facebook.publish.js';
 
 type PageAccount = { externalId: string; credentials: Credentials };
 
-/** Publishing needs pages_manage_posts (+ read_engagement); insights need read_insights. */
-export const FACEBOOK_SCOPES = ['pages_show_list', 'pages_read_engagement', 'pages_manage_posts', 'read_insights', 'business_management'] as const;
+/**
+ * Publishing needs pages_manage_posts (+ read_engagement); Page videos (`POST /{page-id}/videos`) also
+ * need publish_video (https://developers.facebook.com/docs/pages-api/posts: "plus publish_video for
+ * video"; without it Graph answers (#200)); insights need read_insights.
+ */
+export const FACEBOOK_SCOPES = ['pages_show_list', 'pages_read_engagement', 'pages_manage_posts', 'publish_video', 'read_insights', 'business_management'] as const;
 
 /** Clock skew allowed between Herald and Meta when comparing a post's created_time with `since`. */
 const SKEW_MS = 2 * 60_000;
+
+/** The pages the user can post to (the CREATE_CONTENT task), each with its own page token. */
+async function pageTargets(login: MetaLogin, user: Credentials): Promise<Account[]> {
+  const pages = await login.pages(user);
+  return pages
+    .filter((p) => p.tasks === undefined || p.tasks.includes('CREATE_CONTENT'))
+    .map((p) => ({ externalId: p.id, name: p.name, avatarUrl: p.pictureUrl, kind: 'page' as const, credentials: login.pageCredentials(user, p) }));
+}
 
 /**
  * Facebook Pages through the Graph API. A channel is a page: its `externalId` is the page id and its
@@ -26,28 +38,13 @@ export class FacebookProvider implements SocialProvider {
   readonly rules = CONTENT_RULES.facebook;
   /** Page posting is throttled per page and per app (BUC limits); a few at a time is plenty. */
   readonly concurrency = 5;
-  readonly oauth: OAuthCapability;
+  readonly oauth: MetaLogin;
   private readonly graph: GraphClient;
-  private readonly login: MetaLogin;
   private readonly memo = new PublishMemo();
 
   constructor(app: MetaApp) {
     this.graph = new GraphClient(app, 'Facebook');
-    this.login = new MetaLogin(app, this.graph, FACEBOOK_SCOPES);
-    this.oauth = {
-      authorizeUrl: (state, pkce, redirectUri) => this.login.authorizeUrl(state, pkce, redirectUri),
-      exchangeCode: (code, pkce, redirectUri) => this.login.exchangeCode(code, pkce, redirectUri),
-      refresh: (credentials) => this.login.refresh(credentials),
-      listTargets: (credentials) => this.listTargets(credentials),
-    };
-  }
-
-  /** The pages the user can post to (the CREATE_CONTENT task), each with its own page token. */
-  private async listTargets(user: Credentials): Promise<Account[]> {
-    const pages = await this.login.pages(user);
-    return pages
-      .filter((p) => p.tasks === undefined || p.tasks.includes('CREATE_CONTENT'))
-      .map((p) => ({ externalId: p.id, name: p.name, avatarUrl: p.pictureUrl, kind: 'page' as const, credentials: this.login.pageCredentials(user, p) }));
+    this.oauth = new MetaLogin(app, this.graph, FACEBOOK_SCOPES, pageTargets);
   }
 
   async publish(account: PageAccount, content: PublishContent, idempotencyKey: string): Promise<Published> {

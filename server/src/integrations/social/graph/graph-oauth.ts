@@ -1,5 +1,6 @@
 import { RejectedError } from '../errors.js';
-import type { Credentials, PkcePair } from '../provider.js';
+import { PlatformOAuth, type AuthorizeSpec } from '../oauth.js';
+import type { Account, Credentials, PkcePair } from '../provider.js';
 import { arr, isObject, num, str, type GraphClient, type GraphObject, type MetaApp } from './graph-client.js';
 
 /**
@@ -24,21 +25,25 @@ export interface FacebookPage {
 /** Long-lived user tokens have no `expires_in` in some answers; Meta documents "about 60 days". */
 const DEFAULT_LONG_LIVED_SECONDS = 60 * 24 * 3600;
 
-export class MetaLogin {
+export class MetaLogin extends PlatformOAuth {
   constructor(
     private readonly app: MetaApp,
     private readonly graph: GraphClient,
     private readonly scopes: readonly string[],
-  ) {}
+    /** Which of the user's pages (or their linked accounts) this product publishes to. */
+    private readonly targets: (login: MetaLogin, user: Credentials) => Promise<Account[]>,
+  ) {
+    super();
+  }
 
-  authorizeUrl(state: string, _pkce: PkcePair, redirectUri: string): string {
-    const url = new URL(`${this.app.urls.dialog.replace(/\/+$/, '')}/${this.app.urls.version}/dialog/oauth`);
-    url.searchParams.set('client_id', this.appId());
-    url.searchParams.set('redirect_uri', redirectUri);
-    url.searchParams.set('state', state);
-    url.searchParams.set('response_type', 'code');
-    url.searchParams.set('scope', this.scopes.join(','));
-    return url.toString();
+  /** The Login dialog `{dialog}/{version}/dialog/oauth`; scopes comma-separated; no PKCE. */
+  authorization(): AuthorizeSpec {
+    const url = `${this.app.urls.dialog.replace(/\/+$/, '')}/${this.app.urls.version}/dialog/oauth`;
+    return { url, clientIdParam: 'client_id', clientId: this.appId(), scopes: this.scopes, scopeSeparator: ',' };
+  }
+
+  listTargets(user: Credentials): Promise<Account[]> {
+    return this.targets(this, user);
   }
 
   async exchangeCode(code: string, _pkce: PkcePair, redirectUri: string): Promise<Credentials> {
@@ -62,7 +67,7 @@ export class MetaLogin {
    * Page (and Instagram) channels: a fresh page token through the stored user token. User channels:
    * the long-lived token exchanged again. Either way an expired user token is an AuthExpiredError.
    */
-  async refresh(credentials: Credentials): Promise<Credentials> {
+  override async refresh(credentials: Credentials): Promise<Credentials> {
     const pageId = credentials.extra?.pageId;
     if (pageId && credentials.refreshToken) {
       const page = await this.graph.get(pageId, credentials.refreshToken, { fields: 'id,access_token' });

@@ -1,5 +1,5 @@
 import { RejectedError, UnknownOutcomeError } from '../errors.js';
-import type { Account, Credentials, OAuthCapability, PostMetrics, Published, PublishContent, SocialProvider } from '../provider.js';
+import type { Account, Credentials, PostMetrics, Published, PublishContent, SocialProvider } from '../provider.js';
 import { CONTENT_RULES } from '../rules.js';
 import { GraphClient, str, type MetaApp } from '../graph/graph-client.js';
 import { MetaLogin } from '../graph/graph-oauth.js';
@@ -26,6 +26,25 @@ export interface InstagramOptions {
   polling?: Partial<ContainerPolling>;
 }
 
+/** Every page's connected `instagram_business_account`, with that page's token. */
+async function instagramTargets(login: MetaLogin, user: Credentials): Promise<Account[]> {
+  const pages = await login.pages(user);
+  const accounts: Account[] = [];
+  for (const page of pages) {
+    const ig = page.instagram;
+    if (!ig) continue;
+    accounts.push({
+      externalId: ig.id,
+      name: ig.name ?? ig.username ?? page.name,
+      username: ig.username,
+      avatarUrl: ig.pictureUrl,
+      kind: 'business',
+      credentials: login.pageCredentials(user, page, { igUserId: ig.id }),
+    });
+  }
+  return accounts;
+}
+
 /**
  * Instagram professional (business or creator) accounts linked to Facebook Pages, through the Graph
  * API on graph.facebook.com. A channel is an Instagram account: `externalId` is the IG user id, and
@@ -37,41 +56,15 @@ export class InstagramProvider implements SocialProvider {
   readonly rules = CONTENT_RULES.instagram;
   /** Most of a publish is waiting for containers; the daily quota, not the call rate, is the limit. */
   readonly concurrency = 10;
-  readonly oauth: OAuthCapability;
+  readonly oauth: MetaLogin;
   private readonly graph: GraphClient;
-  private readonly login: MetaLogin;
   private readonly memo = new PublishMemo();
   private readonly polling: ContainerPolling;
 
   constructor(app: MetaApp, opts: InstagramOptions = {}) {
     this.graph = new GraphClient(app, 'Instagram');
-    this.login = new MetaLogin(app, this.graph, INSTAGRAM_SCOPES);
+    this.oauth = new MetaLogin(app, this.graph, INSTAGRAM_SCOPES, instagramTargets);
     this.polling = { ...DEFAULT_POLLING, ...opts.polling };
-    this.oauth = {
-      authorizeUrl: (state, pkce, redirectUri) => this.login.authorizeUrl(state, pkce, redirectUri),
-      exchangeCode: (code, pkce, redirectUri) => this.login.exchangeCode(code, pkce, redirectUri),
-      refresh: (credentials) => this.login.refresh(credentials),
-      listTargets: (credentials) => this.listTargets(credentials),
-    };
-  }
-
-  /** Every page's connected `instagram_business_account`, with that page's token. */
-  private async listTargets(user: Credentials): Promise<Account[]> {
-    const pages = await this.login.pages(user);
-    const accounts: Account[] = [];
-    for (const page of pages) {
-      const ig = page.instagram;
-      if (!ig) continue;
-      accounts.push({
-        externalId: ig.id,
-        name: ig.name ?? ig.username ?? page.name,
-        username: ig.username,
-        avatarUrl: ig.pictureUrl,
-        kind: 'business',
-        credentials: this.login.pageCredentials(user, page, { igUserId: ig.id }),
-      });
-    }
-    return accounts;
   }
 
   async publish(account: IgAccount, content: PublishContent, idempotencyKey: string): Promise<Published> {

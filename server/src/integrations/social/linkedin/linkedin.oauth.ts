@@ -1,5 +1,6 @@
 import { AuthExpiredError, RejectedError, TransientError } from '../errors.js';
-import type { Account, Credentials, OAuthCapability, PkcePair } from '../provider.js';
+import { PlatformOAuth, type AuthorizeSpec } from '../oauth.js';
+import type { Account, Credentials, PkcePair } from '../provider.js';
 import { type LinkedInClient, restliList, restliQuery } from './linkedin.client.js';
 import { mapOAuthError } from './linkedin.errors.js';
 
@@ -12,6 +13,13 @@ import { mapOAuthError } from './linkedin.errors.js';
  */
 export const LINKEDIN_SCOPES = ['openid', 'profile', 'w_member_social', 'r_organization_social', 'w_organization_social', 'rw_organization_admin'] as const;
 
+/**
+ * Company-page roles that may post as the page: Super admin (ADMINISTRATOR) and Content admin
+ * (CONTENT_ADMINISTRATOR), per Organization Access Control by Role
+ * (https://learn.microsoft.com/en-us/linkedin/marketing/community-management/organizations/organization-access-control-by-role).
+ */
+const POSTING_ROLES = ['ADMINISTRATOR', 'CONTENT_ADMINISTRATOR'] as const;
+
 interface TokenAnswer {
   access_token?: unknown;
   expires_in?: unknown;
@@ -20,8 +28,10 @@ interface TokenAnswer {
   scope?: unknown;
 }
 
-export class LinkedInOAuth implements OAuthCapability {
-  constructor(private readonly client: LinkedInClient) {}
+export class LinkedInOAuth extends PlatformOAuth {
+  constructor(private readonly client: LinkedInClient) {
+    super();
+  }
 
   private appCredentials(): { clientId: string; clientSecret: string } {
     const { clientId, clientSecret } = this.client.app;
@@ -29,14 +39,9 @@ export class LinkedInOAuth implements OAuthCapability {
     return { clientId, clientSecret };
   }
 
-  authorizeUrl(state: string, _pkce: PkcePair, redirectUri: string): string {
-    const url = new URL(this.client.oauthUrl('authorization'));
-    url.searchParams.set('response_type', 'code');
-    url.searchParams.set('client_id', this.appCredentials().clientId);
-    url.searchParams.set('redirect_uri', redirectUri);
-    url.searchParams.set('state', state);
-    url.searchParams.set('scope', LINKEDIN_SCOPES.join(' '));
-    return url.toString();
+  /** No PKCE for web apps (see above); scopes space-separated. */
+  authorization(): AuthorizeSpec {
+    return { url: this.client.oauthUrl('authorization'), clientIdParam: 'client_id', clientId: this.appCredentials().clientId, scopes: LINKEDIN_SCOPES, scopeSeparator: ' ' };
   }
 
   async exchangeCode(code: string, _pkce: PkcePair, redirectUri: string): Promise<Credentials> {
@@ -52,7 +57,7 @@ export class LinkedInOAuth implements OAuthCapability {
    * token simply runs out after 60 days and the member must reconnect: that is AuthExpired. A refresh
    * gives a new 60-day access token; the refresh token keeps its original 365-day end.
    */
-  async refresh(credentials: Credentials): Promise<Credentials> {
+  override async refresh(credentials: Credentials): Promise<Credentials> {
     if (!credentials.refreshToken) {
       throw new AuthExpiredError('LinkedIn gave this channel no refresh token (only approved partner apps get them); reconnect the channel', 'no_refresh_token');
     }
@@ -66,7 +71,7 @@ export class LinkedInOAuth implements OAuthCapability {
     return credentialsFrom(answer.json as TokenAnswer, now, credentials);
   }
 
-  /** The member (`urn:li:person:{sub}`) and every organization the member administers. */
+  /** The member (`urn:li:person:{sub}`) and every organization page the member may post as. */
   async listTargets(credentials: Credentials): Promise<Account[]> {
     const token = credentials.accessToken;
     const me = (await this.client.userinfo(token)).json as { sub?: unknown; name?: unknown; picture?: unknown } | null;
@@ -77,25 +82,35 @@ export class LinkedInOAuth implements OAuthCapability {
       avatarUrl: typeof me.picture === 'string' ? me.picture : undefined,
       kind: 'profile',
     };
-    const orgIds = await this.administeredOrganizations(token);
-    return [member, ...(await this.organizations(token, orgIds))];
+    const orgIds = new Set<string>();
+    for (const role of POSTING_ROLES) {
+      const ids = await this.organizationsWithRole(token, role);
+      if (ids === undefined) break;
+      for (const id of ids) orgIds.add(id);
+    }
+    return [member, ...(await this.organizations(token, [...orgIds]))];
   }
 
-  private async administeredOrganizations(token: string): Promise<string[]> {
+  /**
+   * The organizations where the member holds `role`, approved (`GET /rest/organizationAcls?q=roleAssignee
+   * &role=…&state=APPROVED`; the finder takes one role at a time). Undefined when the token may not read
+   * organization roles at all (403): the member can still publish as themself.
+   */
+  private async organizationsWithRole(token: string, role: (typeof POSTING_ROLES)[number]): Promise<string[] | undefined> {
     const ids = new Set<string>();
     const count = 100;
     for (let start = 0; ; start += count) {
       const answer = await this.client.rest(token, {
         method: 'GET',
         path: '/rest/organizationAcls',
-        query: restliQuery({ q: 'roleAssignee', role: 'ADMINISTRATOR', state: 'APPROVED', start, count }),
-        // Without the organization permissions the member can still publish as themself.
+        query: restliQuery({ q: 'roleAssignee', role, state: 'APPROVED', start, count }),
         allow: [403],
       });
-      if (answer.status === 403) return [];
-      const page = answer.json as { elements?: { organization?: unknown; organizationalTarget?: unknown }[]; paging?: { total?: unknown } } | null;
+      if (answer.status === 403) return undefined;
+      const page = answer.json as { elements?: { organization?: unknown; organizationalTarget?: unknown; role?: unknown }[]; paging?: { total?: unknown } } | null;
       const elements = page?.elements ?? [];
       for (const acl of elements) {
+        if (acl.role !== undefined && acl.role !== role) continue;
         // `organization` in current versions; `organizationalTarget` in older ones.
         const urn = typeof acl.organization === 'string' ? acl.organization : acl.organizationalTarget;
         const id = typeof urn === 'string' ? /^urn:li:organization:(\d+)$/.exec(urn)?.[1] : undefined;

@@ -1,6 +1,7 @@
 import { AuthExpiredError, RejectedError, TransientError } from '../errors.js';
 import { platformRequest } from '../http.js';
-import type { Account, Credentials, OAuthCapability, PkcePair } from '../provider.js';
+import { PlatformOAuth, type AuthorizeSpec } from '../oauth.js';
+import type { Account, Credentials, PkcePair } from '../provider.js';
 import { str, type TikTokClient } from './client.js';
 import { oauthError, statusError } from './errors.js';
 import { queryCreator } from './creator.js';
@@ -12,26 +13,29 @@ import { queryCreator } from './creator.js';
 export const TIKTOK_SCOPES = ['user.info.basic', 'video.publish', 'video.upload', 'video.list'] as const;
 
 /** Login Kit v2 for a web app (authorization code grant, `POST /v2/oauth/token/`). */
-export class TikTokOAuth implements OAuthCapability {
-  constructor(private readonly client: TikTokClient) {}
+export class TikTokOAuth extends PlatformOAuth {
+  constructor(private readonly client: TikTokClient) {
+    super();
+  }
 
   /**
    * PKCE: TikTok's token docs say `code_verifier` is "required for mobile and desktop app only", and
    * the Login Kit for Web guide builds its authorize URL from client_key, scope, response_type,
-   * redirect_uri and state alone. We send an S256 challenge (and the verifier at the exchange)
-   * anyway: current OAuth guidance (RFC 9700) asks for PKCE on every client, and a server that
-   * does not bind the code to a challenge ignores both parameters.
+   * redirect_uri and state alone. We send a challenge (and the verifier at the exchange) anyway:
+   * current OAuth guidance (RFC 9700) asks for PKCE on every client. TikTok documents the challenge
+   * as the HEX-encoded SHA-256 of the verifier (Login Kit for Desktop,
+   * https://developers.tiktok.com/doc/login-kit-desktop), not RFC 7636's base64url, and answers
+   * "Code verifier or code challenge is invalid." to anything else.
    */
-  authorizeUrl(state: string, pkce: PkcePair, redirectUri: string): string {
-    const url = new URL(this.client.app.urls.authorize);
-    url.searchParams.set('client_key', this.client.credentials().clientKey);
-    url.searchParams.set('scope', TIKTOK_SCOPES.join(','));
-    url.searchParams.set('response_type', 'code');
-    url.searchParams.set('redirect_uri', redirectUri);
-    url.searchParams.set('state', state);
-    url.searchParams.set('code_challenge', pkce.challenge);
-    url.searchParams.set('code_challenge_method', 'S256');
-    return url.toString();
+  authorization(): AuthorizeSpec {
+    return {
+      url: this.client.app.urls.authorize,
+      clientIdParam: 'client_key',
+      clientId: this.client.credentials().clientKey,
+      scopes: TIKTOK_SCOPES,
+      scopeSeparator: ',',
+      pkce: 'hex',
+    };
   }
 
   async exchangeCode(code: string, pkce: PkcePair, redirectUri: string): Promise<Credentials> {
@@ -43,7 +47,7 @@ export class TikTokOAuth implements OAuthCapability {
    * sent stops working, so the caller must store the returned credentials whole. An answer
    * without a refresh token (the older, non-rotating behaviour) keeps the current one.
    */
-  async refresh(credentials: Credentials): Promise<Credentials> {
+  override async refresh(credentials: Credentials): Promise<Credentials> {
     if (!credentials.refreshToken) throw new AuthExpiredError('TikTok: no refresh token is stored; reconnect the account');
     const fresh = await this.token('refresh_token', { refresh_token: credentials.refreshToken });
     return {

@@ -1,6 +1,7 @@
 import { RejectedError, TransientError } from '../errors.js';
 import { platformRequest } from '../http.js';
-import type { Account, Credentials, OAuthCapability, PkcePair } from '../provider.js';
+import { PlatformOAuth, type AuthorizeSpec } from '../oauth.js';
+import type { Account, Credentials, PkcePair } from '../provider.js';
 import type { XClient } from './x.client.js';
 import { xTokenError } from './x.errors.js';
 import { XMeSchema, XTokenSchema } from './x.schemas.js';
@@ -13,30 +14,21 @@ import { XMeSchema, XTokenSchema } from './x.schemas.js';
  */
 export const X_SCOPES = ['tweet.read', 'tweet.write', 'users.read', 'offline.access', 'media.write'] as const;
 
-export class XOAuth implements OAuthCapability {
-  constructor(private readonly client: XClient) {}
+export class XOAuth extends PlatformOAuth {
+  constructor(private readonly client: XClient) {
+    super();
+  }
 
-  authorizeUrl(state: string, pkce: PkcePair, redirectUri: string): string {
-    const params: [string, string][] = [
-      ['response_type', 'code'],
-      ['client_id', this.clientId()],
-      ['redirect_uri', redirectUri],
-      ['scope', X_SCOPES.join(' ')],
-      ['state', state],
-      ['code_challenge', pkce.challenge],
-      ['code_challenge_method', 'S256'],
-    ];
-    // encodeURIComponent, not URLSearchParams: X documents the scope list with %20, not '+'.
-    const query = params.map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&');
-    const base = this.client.app.urls.authorize;
-    return `${base}${base.includes('?') ? '&' : '?'}${query}`;
+  /** RFC 7636 S256 (base64url challenge); the scope list is space-separated. */
+  authorization(): AuthorizeSpec {
+    return { url: this.client.app.urls.authorize, clientIdParam: 'client_id', clientId: this.clientId(), scopes: X_SCOPES, scopeSeparator: ' ', pkce: 'base64url' };
   }
 
   exchangeCode(code: string, pkce: PkcePair, redirectUri: string): Promise<Credentials> {
     return this.token('exchange', { grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: pkce.verifier });
   }
 
-  async refresh(credentials: Credentials): Promise<Credentials> {
+  override async refresh(credentials: Credentials): Promise<Credentials> {
     if (!credentials.refreshToken) {
       throw new RejectedError('This X connection has no refresh token (offline.access was not granted); reconnect the account', 'no_refresh_token');
     }

@@ -1,7 +1,7 @@
 import type { AppContext } from '../../context.js';
 import { providerFor } from '../../integrations/social/registry.js';
 import type { Platform } from '../../integrations/social/provider.js';
-import { listChannels } from '../channels/repo.js';
+import { listChannels } from './repo.js';
 
 export const EXPIRING_WITHIN_MS = 7 * 24 * 3600 * 1000;
 
