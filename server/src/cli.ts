@@ -1,14 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from './app.js';
-import { ConfigError, loadConfig } from './config.js';
-import { openDatabase } from './db/client.js';
-import { jobHandlers } from './jobs/handlers.js';
-import { startSweeper } from './modules/publishing/reconciler.js';
-import { addKeyToFile, loadKeyRing } from './lib/crypto.js';
-import { createLogger } from './lib/logger.js';
-import { rotateChannelKeys } from './modules/channels/rotate-keys.js';
-import { createRuntime, type Runtime } from './runtime.js';
+import { ConfigError, loadConfig, publicUrlWarning, type Config } from './config.js';
+import { createLogger, type Logger } from './lib/logger.js';
+import type { Runtime } from './runtime.js';
 
+// Modules are imported where a command needs them: `herald start` begins opening the database first and
+// loads the HTTP app and job handlers while PGlite compiles and boots (see startServer).
 const USAGE = `Usage: herald <command>
 
 Commands:
@@ -41,6 +37,7 @@ async function main(argv: string[]): Promise<void> {
 
   switch (command) {
     case 'migrate': {
+      const { openDatabase } = await import('./db/client.js');
       const database = await openDatabase(config.database);
       await database.migrate();
       const status = await database.migrationStatus();
@@ -49,6 +46,11 @@ async function main(argv: string[]): Promise<void> {
       return;
     }
     case 'rotate-keys': {
+      const [{ openDatabase }, { addKeyToFile, loadKeyRing }, { rotateChannelKeys }] = await Promise.all([
+        import('./db/client.js'),
+        import('./lib/crypto.js'),
+        import('./modules/channels/rotate-keys.js'),
+      ]);
       const database = await openDatabase(config.database);
       let unreadable = 0;
       try {
@@ -75,31 +77,54 @@ async function main(argv: string[]): Promise<void> {
     }
     case 'start':
     case 'api':
-    case 'worker': {
-      const runsWorker = command !== 'api';
-      const runsApi = command !== 'worker';
-      const runtime = await createRuntime(config, { supervise: runsWorker, logger });
-      let app: FastifyInstance | undefined;
-      let stopSweeper = () => {};
-      if (runsWorker) {
-        await runtime.queue.work(jobHandlers(runtime));
-        await runtime.queue.schedule('refresh-channel-tokens', '*/15 * * * *', {});
-        await runtime.queue.schedule('sync-metrics', '7 * * * *', {});
-        stopSweeper = startSweeper(runtime);
-        logger.info('worker started');
-      }
-      if (runsApi) {
-        app = await buildApp(runtime);
-        await app.listen({ host: config.host, port: config.port });
-        logger.info({ url: config.publicUrl, database: runtime.database.kind, role: command }, `Herald is running at ${config.publicUrl}`);
-      }
-      installShutdown(runtime, app, () => stopSweeper());
+    case 'worker':
+      await startServer(command, config, logger);
       return;
-    }
     default:
       process.stderr.write(`Unknown command: ${command}\n\n${USAGE}`);
       process.exit(2);
   }
+}
+
+/**
+ * The long-running roles. The database starts opening before the rest of Herald is imported: PGlite's
+ * WebAssembly compiles off the main thread and its files load asynchronously, so the HTTP app, the job
+ * handlers and their dependencies load in that time instead of after it.
+ */
+async function startServer(role: 'start' | 'api' | 'worker', config: Config, logger: Logger): Promise<void> {
+  const runsWorker = role !== 'api';
+  const runsApi = role !== 'worker';
+  const { openDatabase } = await import('./db/client.js');
+  const database = openDatabase(config.database);
+  // A failure here is reported by createRuntime, which awaits the same promise.
+  database.catch(() => undefined);
+  const [{ createRuntime }, { buildApp }, worker] = await Promise.all([
+    import('./runtime.js'),
+    import('./app.js'),
+    runsWorker ? Promise.all([import('./jobs/handlers.js'), import('./modules/publishing/reconciler.js')]) : undefined,
+  ]);
+  const runtime = await createRuntime(config, { supervise: runsWorker, logger, database });
+  let app: FastifyInstance | undefined;
+  let stopSweeper = () => {};
+  if (worker) {
+    const [{ jobHandlers }, { startSweeper }] = worker;
+    await runtime.queue.work(jobHandlers(runtime));
+    await runtime.queue.schedule('refresh-channel-tokens', '*/15 * * * *', {});
+    await runtime.queue.schedule('sync-metrics', '7 * * * *', {});
+    stopSweeper = startSweeper(runtime);
+    logger.info('worker started');
+  }
+  if (runsApi) {
+    app = await buildApp(runtime);
+    await app.listen({ host: config.host, port: config.port });
+    const warning = publicUrlWarning(config);
+    if (warning) logger.warn({ host: config.host, publicUrl: config.publicUrl }, warning);
+    logger.info(
+      { url: config.publicUrl, database: runtime.database.kind, role, startupMs: Math.round(performance.now()) },
+      `Herald is running at ${config.publicUrl}`,
+    );
+  }
+  installShutdown(runtime, app, () => stopSweeper());
 }
 
 function installShutdown(runtime: Runtime, app: FastifyInstance | undefined, beforeClose: () => void): void {

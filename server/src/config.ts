@@ -48,6 +48,10 @@ const EnvSchema = z.object({
   /** Media uploads: size limits per kind; S3-compatible storage when all four S3_* are set. */
   HERALD_MEDIA_MAX_IMAGE_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
   HERALD_MEDIA_MAX_VIDEO_BYTES: z.coerce.number().int().min(1024).default(100 * 1024 * 1024),
+  /** Largest image accepted, in pixels per frame (width × height): decoding is bounded by it. */
+  HERALD_MEDIA_MAX_IMAGE_PIXELS: z.coerce.number().int().min(10_000).default(50_000_000),
+  /** Images processed at once by this process (thumbnails, platform variants). */
+  HERALD_IMAGE_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   S3_ENDPOINT: optionalString.pipe(z.url().optional()),
   S3_BUCKET: optionalString,
   S3_ACCESS_KEY_ID: optionalString,
@@ -90,6 +94,8 @@ export interface Config {
   host: string;
   port: number;
   publicUrl: string;
+  /** False when HERALD_PUBLIC_URL is unset and publicUrl is the localhost default. */
+  publicUrlConfigured: boolean;
   dataDir: string;
   database: { kind: 'pglite'; dir: string | null } | { kind: 'postgres'; url: string; poolSize: number };
   redisUrl: string | undefined;
@@ -112,6 +118,8 @@ export interface Config {
   media: {
     maxImageBytes: number;
     maxVideoBytes: number;
+    maxImagePixels: number;
+    imageConcurrency: number;
     s3: { endpoint: string; bucket: string; accessKeyId: string; secretAccessKey: string; region: string } | null;
   };
   sandbox: { latencyMs: number; failureRate: number };
@@ -178,6 +186,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     host: e.HOST,
     port: e.PORT,
     publicUrl,
+    publicUrlConfigured: e.HERALD_PUBLIC_URL !== undefined,
     dataDir,
     database: e.DATABASE_URL
       ? { kind: 'postgres', url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE }
@@ -210,6 +219,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     media: {
       maxImageBytes: e.HERALD_MEDIA_MAX_IMAGE_BYTES,
       maxVideoBytes: e.HERALD_MEDIA_MAX_VIDEO_BYTES,
+      maxImagePixels: e.HERALD_MEDIA_MAX_IMAGE_PIXELS,
+      imageConcurrency: e.HERALD_IMAGE_CONCURRENCY,
       s3:
         e.S3_ENDPOINT && e.S3_BUCKET && e.S3_ACCESS_KEY_ID && e.S3_SECRET_ACCESS_KEY
           ? { endpoint: e.S3_ENDPOINT, bucket: e.S3_BUCKET, accessKeyId: e.S3_ACCESS_KEY_ID, secretAccessKey: e.S3_SECRET_ACCESS_KEY, region: e.S3_REGION }
@@ -247,4 +258,23 @@ function socialConfig(e: z.output<typeof EnvSchema>): SocialConfig {
 /** True when the public URL is https: cookies then carry `Secure`. */
 export function isSecureOrigin(config: Config): boolean {
   return config.publicUrl.startsWith('https://');
+}
+
+/** True for a listen address only this machine can reach. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.trim().toLowerCase().replace(/^\[|\]$/g, '');
+  return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h) || h === '::ffff:127.0.0.1';
+}
+
+/**
+ * The start-up warning for a server other machines can reach whose links (invitations, password
+ * resets, OAuth redirects) would still point at localhost; null when there is nothing to warn about.
+ */
+export function publicUrlWarning(config: Pick<Config, 'host' | 'publicUrl' | 'publicUrlConfigured'>): string | null {
+  if (config.publicUrlConfigured || isLoopbackHost(config.host)) return null;
+  return (
+    `Herald listens on ${config.host}, beyond this machine, but HERALD_PUBLIC_URL is not set: links in emails ` +
+    `(invitations, password resets) and OAuth redirects will point at ${config.publicUrl}, which only works on ` +
+    'this machine. Set HERALD_PUBLIC_URL to the address people use to reach Herald (e.g. https://herald.example.com).'
+  );
 }

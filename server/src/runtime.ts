@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Config } from './config.js';
 import type { AppContext } from './context.js';
-import { openDatabase } from './db/client.js';
+import { openDatabase, type Database } from './db/client.js';
 import { JobQueue } from './jobs/queue.js';
 import { loadKeyRing } from './lib/crypto.js';
 import { createLogger, type Logger } from './lib/logger.js';
@@ -9,6 +9,7 @@ import { createMailer } from './lib/mailer.js';
 import { createRateLimiter } from './lib/rate-limit.js';
 import { createSocialRegistry } from './integrations/social/registry.js';
 import { createStorage } from './integrations/storage/index.js';
+import { configureImageProcessing } from './modules/media/images.js';
 
 export interface Runtime extends AppContext {
   close(): Promise<void>;
@@ -16,11 +17,13 @@ export interface Runtime extends AppContext {
 
 /**
  * Opens everything a process role needs: database (migrated), key ring, queue, mailer, limiter.
- * `supervise` runs the queue's maintenance (worker and all-in-one roles).
+ * `supervise` runs the queue's maintenance (worker and all-in-one roles); `database` is one already being
+ * opened (the CLI starts that first), else it is opened here.
  */
-export async function createRuntime(config: Config, opts: { supervise: boolean; logger?: Logger }): Promise<Runtime> {
+export async function createRuntime(config: Config, opts: { supervise: boolean; logger?: Logger; database?: Promise<Database> }): Promise<Runtime> {
   const logger = opts.logger ?? createLogger(config.logLevel);
-  const database = await openDatabase(config.database);
+  configureImageProcessing({ maxPixels: config.media.maxImagePixels, concurrency: config.media.imageConcurrency });
+  const database = await (opts.database ?? openDatabase(config.database));
   try {
     await database.migrate();
     const keys = await loadKeyRing(config.secretKeys, config.dataDir);

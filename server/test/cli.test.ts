@@ -41,9 +41,33 @@ describe.runIf(process.env.HERALD_TEST_DB !== 'postgres')('embedded mode (PGlite
 
     const second = await start('start', { HERALD_DATA_DIR: dataDir });
     const login = await post(second.url, '/api/v1/auth/login', { email: 'owner@example.com', password: account.password });
+    // Loopback with a public URL: nothing to warn about.
+    expect(first.output() + second.output()).not.toContain('HERALD_PUBLIC_URL is not set');
     expect(login.status).toBe(200);
     expect(login.body.user.name).toBe('Olive Owner');
     await second.stop();
+  }, 120_000);
+});
+
+describe.runIf(process.env.HERALD_TEST_DB !== 'postgres')('public URL warning', () => {
+  const WARNING = 'HERALD_PUBLIC_URL is not set';
+
+  it('warns at start when listening beyond loopback without HERALD_PUBLIC_URL', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'herald-cli-'));
+    dirs.push(dataDir);
+    const port = await freePort();
+    const proc = runHerald('start', { HOST: '0.0.0.0', PORT: String(port), HERALD_DATA_DIR: dataDir });
+    running.push(proc);
+    await waitForReady(proc);
+    const deadline = Date.now() + 10_000;
+    while (!proc.output().includes('Herald is running') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    const warning = proc.output().split('\n').find((line) => line.includes(WARNING));
+    expect(warning, proc.output()).toBeDefined();
+    const entry = JSON.parse(warning!) as { level: number; msg: string; host: string; publicUrl: string };
+    expect(entry).toMatchObject({ level: 40, host: '0.0.0.0', publicUrl: `http://localhost:${port}` });
+    expect(entry.msg).toContain(`links in emails (invitations, password resets) and OAuth redirects will point at http://localhost:${port}`);
+    expect(entry.msg).toContain('Set HERALD_PUBLIC_URL');
+    await proc.stop();
   }, 120_000);
 });
 

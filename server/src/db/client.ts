@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
@@ -10,6 +11,7 @@ import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import type { Config } from '../config.js';
+import { pgliteTemplate } from './pglite-template.js';
 import * as schema from './schema.js';
 
 export type Schema = typeof schema;
@@ -38,8 +40,7 @@ export interface Database {
 
 export async function openDatabase(config: Config['database']): Promise<Database> {
   if (config.kind === 'pglite') {
-    if (config.dir) await mkdir(config.dir, { recursive: true });
-    const pglite = await PGlite.create(config.dir ?? 'memory://');
+    const pglite = await openPglite(config.dir);
     const db = drizzlePglite(pglite, { schema }) as unknown as Db;
     return makeDatabase(db, 'pglite', pglite, undefined, async () => {
       await migratePglite(drizzlePglite(pglite, { schema }), { migrationsFolder: MIGRATIONS_DIR });
@@ -59,6 +60,17 @@ export async function openDatabase(config: Config['database']): Promise<Database
       client.release();
     }
   }, () => pool.end());
+}
+
+/**
+ * PGlite on disk (or in memory). A directory without a database is filled from the build's template
+ * when there is one (see pglite-template.ts), which spares the first start PGlite's initdb.
+ */
+async function openPglite(dir: string | null): Promise<PGlite> {
+  if (!dir) return PGlite.create('memory://');
+  await mkdir(dir, { recursive: true });
+  const template = existsSync(join(dir, 'PG_VERSION')) ? undefined : await pgliteTemplate();
+  return PGlite.create(dir, template ? { loadDataDir: template } : {});
 }
 
 function makeDatabase(

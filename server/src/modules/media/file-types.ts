@@ -1,4 +1,3 @@
-import { fileTypeFromBuffer } from 'file-type';
 import { AppError } from '../../lib/errors.js';
 import type { MediaKind } from './schemas.js';
 
@@ -35,7 +34,8 @@ export interface DetectedType {
 
 /** The accepted type of a file from its first bytes; 415 `unsupported_media_type` otherwise. */
 export async function detectMediaType(head: Buffer): Promise<DetectedType> {
-  const found = head.length > 0 ? await fileTypeFromBuffer(head).catch(() => undefined) : undefined;
+  // file-type loads on the first upload, not at start.
+  const found = head.length > 0 ? await import('file-type').then((m) => m.fileTypeFromBuffer(head)).catch(() => undefined) : undefined;
   const accepted = found ? ACCEPTED_TYPES[found.mime] : undefined;
   if (!found || !accepted) {
     const labels = Object.values(ACCEPTED_TYPES);

@@ -1,6 +1,7 @@
-import sharp, { type Sharp } from 'sharp';
+import type { Sharp } from 'sharp';
 import { targetMime, type ImageRules } from '../../integrations/social/rules.js';
 import { AppError } from '../../lib/errors.js';
+import { withSharp } from './images.js';
 
 /**
  * Renders a copy of an image that a platform accepts: the right format, an allowed aspect ratio (cropped
@@ -37,23 +38,35 @@ export async function renderVariant(bytes: Buffer, source: VariantSource, ir: Im
   }
 
   const crop = centralCrop(source.width, source.height, ir);
-  let { width, height } = targetSize(crop.width, crop.height, ir);
-  for (let shrink = 0; shrink <= MAX_SHRINKS; shrink++) {
-    // Pixels are not kept between attempts (a 36 MP image would be 100 MB raw): sharp streams each encode.
-    const base = sharp(bytes, { animated: false }).autoOrient().extract(crop).resize(width, height, { fit: 'fill' });
-    for (const quality of mime === 'image/png' ? [100, 80, 60] : QUALITIES) {
-      const out = await encode(base.clone(), mime, quality).toBuffer();
-      if (out.length <= ir.maxBytes) {
-        if (shrink > 0) allReasons.push(`scaled down to ${width} px wide to fit the size limit`);
-        return { bytes: out, mime, width, height, reasons: allReasons };
+  const initial = targetSize(crop.width, crop.height, ir);
+  // One image slot for the whole render (every attempt decodes the original again), under the pixel cap.
+  const rendered = await withSharp(async (sharp) => {
+    let { width, height } = initial;
+    for (let shrink = 0; shrink <= MAX_SHRINKS; shrink++) {
+      // Pixels are not kept between attempts (a 36 MP image would be 100 MB raw): sharp streams each encode.
+      const base = sharp(bytes, { animated: false }).autoOrient().extract(crop).resize(width, height, { fit: 'fill' });
+      for (const quality of mime === 'image/png' ? [100, 80, 60] : QUALITIES) {
+        const out = await encode(base.clone(), mime, quality).toBuffer();
+        if (out.length <= ir.maxBytes) return { out, width, height, shrunk: shrink > 0 };
       }
+      const nextWidth = Math.floor(width * SHRINK);
+      if (nextWidth < (ir.minWidth ?? 1) || nextWidth < 16) break;
+      height = Math.max(1, Math.round((height * nextWidth) / width));
+      width = nextWidth;
     }
-    const nextWidth = Math.floor(width * SHRINK);
-    if (nextWidth < (ir.minWidth ?? 1) || nextWidth < 16) break;
-    height = Math.max(1, Math.round((height * nextWidth) / width));
-    width = nextWidth;
+    return null;
+  }).catch((err: unknown) => {
+    // Media uploaded before the pixel cap existed can exceed it; say so rather than fail obscurely.
+    if (err instanceof Error && err.message.includes('pixel limit')) {
+      throw new AppError(422, 'image_too_large', `This ${source.width} × ${source.height} image has more pixels than Herald processes; upload a smaller copy`);
+    }
+    throw err;
+  });
+  if (!rendered) {
+    throw new AppError(422, 'media_cannot_fit', `This image cannot be made smaller than ${(ir.maxBytes / (1024 * 1024)).toFixed(1)} MB for this platform`);
   }
-  throw new AppError(422, 'media_cannot_fit', `This image cannot be made smaller than ${(ir.maxBytes / (1024 * 1024)).toFixed(1)} MB for this platform`);
+  if (rendered.shrunk) allReasons.push(`scaled down to ${rendered.width} px wide to fit the size limit`);
+  return { bytes: rendered.out, mime, width: rendered.width, height: rendered.height, reasons: allReasons };
 }
 
 function encode(image: Sharp, mime: string, quality: number): Sharp {
