@@ -44,18 +44,21 @@ afterAll(async () => {
 const api = (method: 'GET' | 'POST' | 'DELETE', url: string, body?: unknown, token = s.token) =>
   call(t.app, method, `/api/v1${url}`, { token, ...(body === undefined ? {} : { body }) });
 
+/** The cookies a browser keeps from a response (the connect start sets one binding the attempt to it). */
+const jar = (res: { cookies: { name: string; value: string }[] }): Record<string, string> => Object.fromEntries(res.cookies.filter((c) => c.value !== '').map((c) => [c.name, c.value]));
+
 /** The user's browser: follows the consent URL at the fake, then the platform's redirect back to Herald. */
-async function consentAndReturn(authorizeUrl: string): Promise<{ location: string; callbackUrl: URL }> {
+async function consentAndReturn(authorizeUrl: string, cookies: Record<string, string> = {}): Promise<{ location: string; callbackUrl: URL }> {
   const consent = await fetch(authorizeUrl, { redirect: 'manual' });
   expect(consent.status).toBe(302);
   const callbackUrl = new URL(consent.headers.get('location')!);
   expect(`${callbackUrl.origin}${callbackUrl.pathname}`).toBe(CLIENT.redirectUris[0]);
-  const back = await callback(callbackUrl);
+  const back = await callback(callbackUrl, cookies);
   return { location: back, callbackUrl };
 }
 
-async function callback(url: URL): Promise<string> {
-  const res = await t.app.inject({ method: 'GET', url: `${url.pathname}${url.search}` });
+async function callback(url: URL, cookies: Record<string, string> = {}): Promise<string> {
+  const res = await t.app.inject({ method: 'GET', url: `${url.pathname}${url.search}`, cookies });
   expect(res.statusCode).toBe(302);
   return res.headers.location as string;
 }
@@ -63,7 +66,7 @@ async function callback(url: URL): Promise<string> {
 async function connectX(): Promise<{ connectionId: string; channelId: string }> {
   const started = await api('POST', `/workspaces/${s.workspaceId}/channels/connect/x`);
   expect(started.status).toBe(201);
-  const { location } = await consentAndReturn(started.body.authorizeUrl);
+  const { location } = await consentAndReturn(started.body.authorizeUrl, jar(started));
   expect(location).toBe(`${PUBLIC_URL}/connections/${started.body.id}`);
   const view = await api('GET', `/connections/${started.body.id}`);
   const account = view.body.accounts[0];
@@ -107,7 +110,7 @@ describe('connecting a platform', () => {
     expect(JSON.stringify(row)).not.toContain(state);
 
     const tokenCalls = fake.routeCount('POST /2/oauth2/token');
-    const { location, callbackUrl } = await consentAndReturn(started.body.authorizeUrl);
+    const { location, callbackUrl } = await consentAndReturn(started.body.authorizeUrl, jar(started));
     expect(location).toBe(`${PUBLIC_URL}/connections/${started.body.id}`);
     expect(fake.routeCount('POST /2/oauth2/token')).toBe(tokenCalls + 1);
 
@@ -120,7 +123,7 @@ describe('connecting a platform', () => {
     expect(JSON.stringify(view.body)).not.toMatch(/accessToken|refreshToken/);
 
     // Replaying the callback exchanges nothing and changes nothing.
-    expect(await callback(callbackUrl)).toBe(`${PUBLIC_URL}/connections/${started.body.id}`);
+    expect(await callback(callbackUrl, jar(started))).toBe(`${PUBLIC_URL}/connections/${started.body.id}`);
     expect(fake.routeCount('POST /2/oauth2/token')).toBe(tokenCalls + 1);
 
     const chosen = await api('POST', `/connections/${started.body.id}/complete`, { externalIds: ['1500000000000000001'] });
@@ -140,7 +143,7 @@ describe('connecting a platform', () => {
   it('explains a refused consent, an unknown state and an expired attempt', async () => {
     const started = await api('POST', `/workspaces/${s.workspaceId}/channels/connect/x`);
     fake.denyNext();
-    const { location } = await consentAndReturn(started.body.authorizeUrl);
+    const { location } = await consentAndReturn(started.body.authorizeUrl, jar(started));
     expect(location).toBe(`${PUBLIC_URL}/connections/${started.body.id}`);
     const refused = await api('GET', `/connections/${started.body.id}`);
     expect(refused.body).toMatchObject({ status: 'failed', accounts: [] });
@@ -152,11 +155,51 @@ describe('connecting a platform', () => {
     const late = await api('POST', `/workspaces/${s.workspaceId}/channels/connect/x`);
     await t.runtime.db.update(oauthConnections).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(oauthConnections.id, late.body.id));
     const tokenCalls = fake.routeCount('POST /2/oauth2/token');
-    await consentAndReturn(late.body.authorizeUrl);
+    await consentAndReturn(late.body.authorizeUrl, jar(late));
     expect(fake.routeCount('POST /2/oauth2/token')).toBe(tokenCalls);
     const expired = await api('GET', `/connections/${late.body.id}`);
     expect(expired.body.status).toBe('failed');
     expect(expired.body.error).toMatch(/expired|10 minutes/);
+  });
+
+  it('sets an httpOnly, SameSite=Lax cookie for the callback only, and stores just its hash', async () => {
+    const started = await api('POST', `/workspaces/${s.workspaceId}/channels/connect/x`);
+    const cookie = started.cookies.find((c) => c.name.startsWith('herald_connect_'))!;
+    expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/api/v1/oauth/' });
+    expect(cookie.value.length).toBeGreaterThanOrEqual(32);
+    expect(JSON.stringify(started.body)).not.toContain(cookie.value);
+    const [row] = await t.runtime.db.select().from(oauthConnections).where(eq(oauthConnections.id, started.body.id));
+    expect(row!.browserHash).not.toBe('');
+    expect(JSON.stringify(row)).not.toContain(cookie.value);
+  });
+
+  it('refuses a consent completed in a browser that did not start it: nothing lands in the starter\'s workspace', async () => {
+    // The attacker starts a connection in their own workspace and sends the consent URL to a victim.
+    const attacker = await ownerWithWorkspace(t.app, { sandboxChannels: 0 });
+    const started = await call(t.app, 'POST', `/api/v1/workspaces/${attacker.workspaceId}/channels/connect/x`, { token: attacker.token });
+    expect(started.status).toBe(201);
+    const attackerCookies = jar(started);
+    const tokenCalls = fake.routeCount('POST /2/oauth2/token');
+    // The victim consents at the platform; their browser (without the attacker's cookie, or with a cookie of
+    // their own attempt) comes back to Herald.
+    const victim = await api('POST', `/workspaces/${s.workspaceId}/channels/connect/x`);
+    const consent = await fetch(started.body.authorizeUrl, { redirect: 'manual' });
+    const callbackUrl = new URL(consent.headers.get('location')!);
+    const failed = `${PUBLIC_URL}/connections/failed?reason=other_browser`;
+    expect(await callback(callbackUrl)).toBe(failed);
+    expect(await callback(callbackUrl, jar(victim))).toBe(failed);
+    const [name] = Object.keys(attackerCookies);
+    expect(await callback(callbackUrl, { [name!]: 'forged-nonce-of-the-right-name' })).toBe(failed);
+    // Nothing was exchanged or consumed; the attacker's attempt holds no accounts and no channel appeared.
+    expect(fake.routeCount('POST /2/oauth2/token')).toBe(tokenCalls);
+    const [row] = await t.runtime.db.select().from(oauthConnections).where(eq(oauthConnections.id, started.body.id));
+    expect(row!.status).toBe('pending');
+    const view = await call(t.app, 'GET', `/api/v1/connections/${started.body.id}`, { token: attacker.token });
+    expect(view.body).toMatchObject({ status: 'pending', accounts: [] });
+    const theirChannels = await call(t.app, 'GET', `/api/v1/workspaces/${attacker.workspaceId}/channels`, { token: attacker.token });
+    expect(theirChannels.body.items).toEqual([]);
+    // The browser that started it (the attacker's own) still finishes its own consent normally.
+    expect((await consentAndReturn(started.body.authorizeUrl, attackerCookies)).location).toBe(`${PUBLIC_URL}/connections/${started.body.id}`);
   });
 
   it('keeps an attempt to the person who started it', async () => {
@@ -235,7 +278,7 @@ describe('a connected X channel', () => {
 
     // Reconnecting the same account revives the channel and sends the held post.
     const started = await api('POST', `/workspaces/${s.workspaceId}/channels/connect/x`);
-    await consentAndReturn(started.body.authorizeUrl);
+    await consentAndReturn(started.body.authorizeUrl, jar(started));
     const view = await api('GET', `/connections/${started.body.id}`);
     expect(view.body.accounts[0]).toMatchObject({ channelId, channelStatus: 'needs_reauth' });
     const done = await api('POST', `/connections/${started.body.id}/complete`, { externalIds: [view.body.accounts[0].externalId] });

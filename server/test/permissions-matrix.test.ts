@@ -174,10 +174,14 @@ async function fixture(role: Role, needs: Need[]): Promise<Fixture> {
     // An attempt is its starter's own: started (and consented at the fake platform) by the caller when
     // the role may manage channels, else by the founder (the caller is then refused before anything else).
     const starter = can(role, 'channels.manage') ? callers[role] : founder;
-    const started = await ok<{ id: string; authorizeUrl: string }>('POST', `/api/v1/workspaces/${f.workspaceId}/channels/connect/x`, starter.token, undefined, 201);
+    const start = await call(t.app, 'POST', `/api/v1/workspaces/${f.workspaceId}/channels/connect/x`, { token: starter.token });
+    if (start.status !== 201) throw new Error(`fixture connect: ${start.status}`);
+    const started = start.body as { id: string; authorizeUrl: string };
     const consent = await fetch(started.authorizeUrl, { redirect: 'manual' });
     const back = new URL(consent.headers.get('location')!);
-    const res = await t.app.inject({ method: 'GET', url: `${back.pathname}${back.search}` });
+    // The browser that started the attempt comes back with its binding cookie.
+    const cookies = Object.fromEntries(start.cookies.map((c) => [c.name, c.value]));
+    const res = await t.app.inject({ method: 'GET', url: `${back.pathname}${back.search}`, cookies });
     if (res.statusCode !== 302) throw new Error(`fixture callback: ${res.statusCode}`);
     f.connectionId = started.id;
   }

@@ -28,6 +28,11 @@ export const oauthConnections = pgTable(
       .references(() => users.id, { onDelete: 'cascade' }),
     platform: text('platform').notNull(),
     stateHash: text('state_hash').notNull(),
+    /**
+     * SHA-256 of the nonce in the httpOnly cookie set on the browser that started the attempt; the
+     * callback must present it, so a consent URL handed to someone else connects nothing.
+     */
+    browserHash: text('browser_hash').notNull().default(''),
     /** Encrypted: the PKCE verifier until the callback, then the credentials and accounts found. */
     secret: text('secret').notNull(),
     status: text('status').$type<ConnectionStatus>().notNull().default('pending'),

@@ -5,7 +5,7 @@ import { jobHandlers } from '../../src/jobs/handlers.js';
 import { openChannel } from '../../src/modules/channels/publishing-access.js';
 import { upload } from '../media-fixtures.js';
 import { createTestApp, type TestApp } from './app.js';
-import { call } from './http.js';
+import { call, type ApiResponse } from './http.js';
 import type { PlatformKit } from './platform-kits.js';
 import { freePort } from './process.js';
 import { ownerWithWorkspace } from './workspace.js';
@@ -20,7 +20,7 @@ export interface Pipeline<F> {
   t: TestApp;
   publicUrl: string;
   workspaceId: string;
-  api(method: 'GET' | 'POST' | 'DELETE', url: string, body?: unknown): Promise<{ status: number; body: any }>;
+  api(method: 'GET' | 'POST' | 'DELETE', url: string, body?: unknown): Promise<ApiResponse>;
   /** authorize → consent at the fake → callback → choose the kit's accounts → channels (created or reconnected). */
   connect(): Promise<{ connectionId: string; accounts: any[]; channels: any[] }>;
   /** POST /workspaces/{id}/media (multipart); the new media's id. */
@@ -58,7 +58,9 @@ export async function startPipeline<F>(makeKit: (publicUrl: string) => Promise<P
       const back = await kit.consent(started.body.authorizeUrl);
       expect(`${back.origin}${back.pathname}`).toBe(`${publicUrl}/api/v1/oauth/${kit.platform}/callback`);
       // The browser follows the platform's redirect to Herald itself.
-      const landed = await fetch(back, { redirect: 'manual' });
+      // It carries the cookie the start set (httpOnly, SameSite=Lax: sent on this top-level redirect).
+      const cookie = started.cookies.map((c) => `${c.name}=${c.value}`).join('; ');
+      const landed = await fetch(back, { redirect: 'manual', headers: { cookie } });
       expect(landed.status).toBe(302);
       expect(landed.headers.get('location')).toBe(`${publicUrl}/connections/${started.body.id}`);
       const view = await api('GET', `/connections/${started.body.id}`);

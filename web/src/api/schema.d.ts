@@ -5724,7 +5724,7 @@ export interface paths {
         put?: never;
         /**
          * Start connecting accounts of a platform
-         * @description Returns the platform's consent URL. Its `state` is single-use, bound to you and this workspace, and expires in 10 minutes; PKCE is used where the platform supports it. After consent the platform sends the browser to `/api/v1/oauth/{platform}/callback`, which leads to the dashboard's account picker.
+         * @description Returns the platform's consent URL and sets an httpOnly cookie binding the attempt to this browser: the callback refuses a state that comes back to another browser. Its `state` is single-use, bound to you and this workspace, and expires in 10 minutes; PKCE is used where the platform supports it. After consent the platform sends the browser to `/api/v1/oauth/{platform}/callback`, which leads to the dashboard's account picker.
          */
         post: {
             parameters: {

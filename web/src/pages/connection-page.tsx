@@ -189,6 +189,10 @@ const FAILURE_REASONS: Record<string, { title: string; body: string }> = {
     title: 'This sign-in link is invalid or has expired',
     body: 'Herald couldn’t match it to a connection you started. Links work once and for 10 minutes. Start connecting again from the channels page.',
   },
+  other_browser: {
+    title: 'Start again from Herald',
+    body: 'This sign-in was started in another browser (or its link was shared), so Herald connected nothing. Sign in to Herald in this browser and press Connect on the channels page to link your account.',
+  },
   missing_state: {
     title: 'The sign-in came back incomplete',
     body: 'The platform sent you back without the details Herald needs to finish. Start connecting again from the channels page.',

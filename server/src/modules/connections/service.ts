@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { newPkce } from '../../integrations/social/oauth.js';
@@ -64,9 +64,15 @@ export class ConnectionsService {
     return `${this.ctx.config.publicUrl}/api/v1/oauth/${platform}/callback`;
   }
 
-  async start(organizationId: string, workspaceId: string, userId: string, platform: string): Promise<{ id: string; authorizeUrl: string; expiresAt: Date }> {
+  /**
+   * `browserNonce` goes into an httpOnly cookie on the browser that asked (never into the body): the
+   * callback refuses a state that comes back without it, so a consent URL sent to someone else (whose
+   * tokens would land in this workspace) connects nothing.
+   */
+  async start(organizationId: string, workspaceId: string, userId: string, platform: string): Promise<{ id: string; authorizeUrl: string; expiresAt: Date; browserNonce: string }> {
     const target = connectable(this.ctx, platform);
     const state = randomToken();
+    const browserNonce = randomToken();
     const pkce = newPkce();
     const expiresAt = new Date(Date.now() + CONSENT_TTL_MS);
     const row = await repo.insertConnection(this.ctx.db, {
@@ -75,10 +81,11 @@ export class ConnectionsService {
       userId,
       platform: target.platform,
       stateHash: hashState(state),
+      browserHash: hashState(browserNonce),
       secret: this.seal({ verifier: pkce.verifier }),
       expiresAt,
     });
-    return { id: row.id, authorizeUrl: target.oauth.authorizeUrl(state, pkce, this.redirectUri(target.platform)), expiresAt };
+    return { id: row.id, authorizeUrl: target.oauth.authorizeUrl(state, pkce, this.redirectUri(target.platform)), expiresAt, browserNonce };
   }
 
   /**
@@ -86,15 +93,24 @@ export class ConnectionsService {
    * page (which shows the accounts or what went wrong), or a generic failure page for a state Herald
    * never issued. Never throws for anything the platform or the user put in the query.
    */
-  async callback(platform: string, query: { code?: string | undefined; state?: string | undefined; error?: string | undefined; error_description?: string | undefined }): Promise<string> {
+  async callback(
+    platform: string,
+    query: { code?: string | undefined; state?: string | undefined; error?: string | undefined; error_description?: string | undefined },
+    /** The nonce cookie this browser holds for an attempt, if any. */
+    browserNonce: (connectionId: string) => string | undefined,
+  ): Promise<string> {
     if (!query.state) return failurePath('missing_state');
-    const now = new Date();
     const stateHash = hashState(query.state);
-    const claimed = await repo.consumeState(this.ctx.db, platform, stateHash, now);
-    if (!claimed) {
-      const known = await repo.findByState(this.ctx.db, stateHash);
-      return known ? `/connections/${known.id}` : failurePath('invalid_state');
+    const known = await repo.findByState(this.ctx.db, stateHash);
+    if (!known) return failurePath('invalid_state');
+    // Bound to the browser that started it: without its cookie nothing is consumed or exchanged.
+    const nonce = browserNonce(known.id);
+    if (!nonce || !sameHash(hashState(nonce), known.browserHash)) {
+      this.ctx.logger.warn({ platform, connectionId: known.id, cookie: nonce ? 'mismatch' : 'missing' }, 'oauth callback from a browser that did not start the connection');
+      return failurePath('other_browser');
     }
+    const claimed = await repo.consumeState(this.ctx.db, platform, stateHash, new Date());
+    if (!claimed) return `/connections/${known.id}`;
     const fail = async (message: string) => {
       await repo.updateConnection(this.ctx.db, claimed.id, 'exchanging', { status: 'failed', error: message, secret: '' });
       return `/connections/${claimed.id}`;
@@ -211,6 +227,17 @@ export class ConnectionsService {
 
 function hashState(state: string): string {
   return createHash('sha256').update(state).digest('base64url');
+}
+
+function sameHash(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/** The cookie that binds an attempt to the browser that started it (one per attempt: tabs may overlap). */
+export function connectCookieName(connectionId: string): string {
+  return `herald_connect_${connectionId.replaceAll('-', '')}`;
 }
 
 function failurePath(reason: string): string {

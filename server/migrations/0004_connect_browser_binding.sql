@@ -1,0 +1,1 @@
+ALTER TABLE "oauth_connections" ADD COLUMN "browser_hash" text DEFAULT '' NOT NULL;
