@@ -5,10 +5,12 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Config } from './config.js';
 import type { AppContext } from './context.js';
 import { registerAccessControl } from './http/access.js';
 import { frameworkError, registerErrorHandling } from './http/errors.js';
 import { registerObservability } from './http/observability.js';
+import { registerApiRateLimit } from './http/rate-limit.js';
 import type { App } from './http/types.js';
 import { registerWeb } from './http/web.js';
 import { REDACT_PATHS, requestSerializer } from './lib/logger.js';
@@ -33,7 +35,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
         : { level: ctx.config.logLevel, redact: { paths: REDACT_PATHS, censor: '[redacted]' }, serializers: { req: requestSerializer } },
     frameworkErrors: frameworkError,
     routerOptions: { maxParamLength: 500 },
-    trustProxy: ctx.config.trustProxy,
+    trustProxy: trustProxyOption(ctx.config.trustProxy),
     bodyLimit: 1024 * 1024,
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
@@ -79,6 +81,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
       const v1 = api as unknown as App;
       // Media uploads stream multipart bodies; limits are set per request by the upload route.
       await api.register(fastifyMultipart);
+      await registerApiRateLimit(api, ctx.config);
       await authRoutes(v1, ctx, tokens);
       await orgRoutes(v1, ctx);
       await workspaceRoutes(v1, ctx);
@@ -95,4 +98,9 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
 
   await registerWeb(app, ctx.config.webDist);
   return app;
+}
+
+/** A hop count trusts that many proxies nearest to us (Fastify's typings take it as a function). */
+function trustProxyOption(trust: Config['trustProxy']): boolean | string[] | ((address: string, hop: number) => boolean) {
+  return typeof trust === 'number' ? (_address, hop) => hop < trust : trust;
 }

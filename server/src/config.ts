@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 
@@ -9,11 +10,6 @@ const optionalString = z
   .string()
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
-
-const booleanFlag = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
-  .optional()
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -34,7 +30,11 @@ const EnvSchema = z.object({
   /** Requests allowed per window for login/register/refresh, per IP and per account. */
   AUTH_RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(10),
   AUTH_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
-  TRUST_PROXY: booleanFlag,
+  /** Which proxies' X-Forwarded-For to believe: false, true (all), a hop count, or a list of IPs/CIDRs. */
+  TRUST_PROXY: optionalString,
+  /** Every API route: requests per window per signed-in user, else per client IP. */
+  HERALD_RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(600),
+  HERALD_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
   SMTP_URL: optionalString,
   MAIL_FROM: z.string().default('Herald <no-reply@herald.local>'),
   GOOGLE_CLIENT_ID: optionalString,
@@ -108,7 +108,9 @@ export interface Config {
     passwordResetTtlMinutes: number;
     rateLimit: { max: number; windowSeconds: number };
   };
-  trustProxy: boolean;
+  /** Fastify's `trustProxy`: false, a hop count, or the addresses/CIDRs of trusted proxies (true trusts all). */
+  trustProxy: boolean | number | string[];
+  apiRateLimit: { max: number; windowSeconds: number };
   mail: { smtpUrl: string | undefined; from: string };
   google:
     | { enabled: true; clientId: string; clientSecret: string; authUrl: string; tokenUrl: string; jwksUrl: string }
@@ -201,7 +203,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       passwordResetTtlMinutes: e.PASSWORD_RESET_TTL_MINUTES,
       rateLimit: { max: e.AUTH_RATE_LIMIT_MAX, windowSeconds: e.AUTH_RATE_LIMIT_WINDOW_SECONDS },
     },
-    trustProxy: e.TRUST_PROXY,
+    trustProxy: parseTrustProxy(e.TRUST_PROXY),
+    apiRateLimit: { max: e.HERALD_RATE_LIMIT_MAX, windowSeconds: e.HERALD_RATE_LIMIT_WINDOW_SECONDS },
     mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM },
     google:
       googleId && googleSecret
@@ -253,6 +256,41 @@ function socialConfig(e: z.output<typeof EnvSchema>): SocialConfig {
       timeoutMs,
     },
   };
+}
+
+/**
+ * `TRUST_PROXY`: `false`/unset (use the socket address), `true` (believe every X-Forwarded-For entry:
+ * only when the proxy strips what clients send), a hop count (`1`: the address the nearest proxy saw),
+ * or comma-separated IPs/CIDRs of the proxies to trust. Anything else stops start-up.
+ */
+export function parseTrustProxy(value: string | undefined): boolean | number | string[] {
+  if (value === undefined) return false;
+  const v = value.toLowerCase();
+  if (['false', '0', 'no', 'off'].includes(v)) return false;
+  if (['true', 'yes', 'on'].includes(v)) return true;
+  if (/^\d+$/.test(v)) {
+    const hops = Number(v);
+    if (hops > 32) throw new ConfigError([`TRUST_PROXY: ${value} hops is not a plausible proxy chain (at most 32)`]);
+    return hops;
+  }
+  const entries = value.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const bad = entries.filter((s) => !isAddressOrCidr(s));
+  if (entries.length === 0 || bad.length > 0) {
+    throw new ConfigError([
+      `TRUST_PROXY: ${bad.length > 0 ? `"${bad.join('", "')}" is not` : 'nothing given is'} an IP address or CIDR; use true, false, a hop count (e.g. 1) or a comma-separated list such as 10.0.0.0/8,192.168.1.5`,
+    ]);
+  }
+  return entries;
+}
+
+function isAddressOrCidr(entry: string): boolean {
+  const [address, bits, extra] = entry.split('/');
+  if (extra !== undefined || address === undefined) return false;
+  const family = isIP(address);
+  if (family === 0) return false;
+  if (bits === undefined) return true;
+  if (!/^\d{1,3}$/.test(bits)) return false;
+  return Number(bits) <= (family === 4 ? 32 : 128);
 }
 
 /** True when the public URL is https: cookies then carry `Secure`. */

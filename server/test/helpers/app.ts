@@ -31,6 +31,8 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
       HERALD_PUBLIC_URL: 'http://herald.test',
       HERALD_SECRET_KEYS: `test1:${randomBytes(32).toString('base64')}`,
       HERALD_WEB_DIST: join(dataDir, 'no-web'),
+      // Tests walk many routes as one user within a minute; test/rate-limits.test.ts sets its own budget.
+      HERALD_RATE_LIMIT_MAX: '1000000',
       ...(pgDb ? { DATABASE_URL: pgDb.url } : {}),
       ...env,
     },
