@@ -308,11 +308,17 @@ export const posts = pgTable(
     status: text('status').$type<PostStatus>().notNull().default('draft'),
     scheduledAt: timestamp('scheduled_at', { withTimezone: true }),
     publishedAt: timestamp('published_at', { withTimezone: true }),
+    /** Where the calendar shows the post: when it went out, else when it is due. Kept by the database. */
+    calendarAt: timestamp('calendar_at', { withTimezone: true }).generatedAlwaysAs(sql`coalesce(published_at, scheduled_at)`),
+    /** The platforms of its targets, distinct and sorted; kept by the state machine (recomputePostStatus). */
+    platforms: text('platforms').array().notNull().default(sql`'{}'::text[]`),
+    /** A target is being published or waits for a retry: the post changes on its own. Kept with `status`. */
+    inFlight: boolean('in_flight').notNull().default(false),
     createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [index('posts_workspace_scheduled_idx').on(t.workspaceId, t.scheduledAt), index('posts_workspace_status_idx').on(t.workspaceId, t.status, t.createdAt)],
+  (t) => [index('posts_workspace_calendar_idx').on(t.workspaceId, t.calendarAt, t.id), index('posts_workspace_status_idx').on(t.workspaceId, t.status, t.createdAt)],
 );
 
 /** What went wrong, as the provider's typed error said (integrations/social/errors.ts). */

@@ -45,6 +45,18 @@ export async function updatePostRow(db: Db, postId: string, patch: Partial<typeo
   await db.update(posts).set({ ...patch, updatedAt: new Date() }).where(eq(posts.id, postId));
 }
 
+/**
+ * Stores what the state machine derives from a post's targets: its status, published time, whether it
+ * is in flight, and its platforms (read from the targets' channels in the same statement).
+ */
+export async function saveDerivedPostState(db: Db, postId: string, derived: { status: PostRow['status']; publishedAt: Date | null; inFlight: boolean }): Promise<void> {
+  const platforms = sql<string[]>`coalesce((select array_agg(distinct ${channels.platform} order by ${channels.platform}) from ${postTargets} inner join ${channels} on ${channels.id} = ${postTargets.channelId} where ${postTargets.postId} = ${posts.id}), '{}'::text[])`;
+  await db
+    .update(posts)
+    .set({ ...derived, platforms, updatedAt: new Date() })
+    .where(eq(posts.id, postId));
+}
+
 export async function updateTarget(db: Db, targetId: string, patch: Partial<typeof postTargets.$inferInsert>): Promise<void> {
   await db.update(postTargets).set({ ...patch, updatedAt: new Date() }).where(eq(postTargets.id, targetId));
 }
@@ -166,18 +178,6 @@ export async function listPostIds(db: Db, organizationId: string, workspaceId: s
     .orderBy(desc(sortAt), desc(posts.id))
     .limit(f.limit);
   return rows.map((r) => ({ id: r.id, at: new Date(r.at) }));
-}
-
-/** Posts that go (or went) out in [start, end): their scheduled time, or when they were published. */
-export async function calendarPostIds(db: Db, organizationId: string, workspaceId: string, start: Date, end: Date): Promise<string[]> {
-  const when = sql`coalesce(${posts.publishedAt}, ${posts.scheduledAt})`;
-  const rows = await db
-    .select({ id: posts.id })
-    .from(posts)
-    .where(and(eq(posts.organizationId, organizationId), eq(posts.workspaceId, workspaceId), gte(when, start), lt(when, end)))
-    .orderBy(asc(when), asc(posts.id))
-    .limit(5000);
-  return rows.map((r) => r.id);
 }
 
 export async function attemptsOfPost(db: Db, postId: string): Promise<Attempt[]> {

@@ -15,7 +15,8 @@ import {
   PreviewResultSchema,
   ScheduleSchema,
 } from './schemas.js';
-import { calendar, SchedulingService } from './scheduling.service.js';
+import { calendar } from './calendar.service.js';
+import { SchedulingService } from './scheduling.service.js';
 import { postScope } from './scope.js';
 import { PostsService } from './service.js';
 import { unpublish } from './unpublish.service.js';
@@ -66,12 +67,22 @@ export async function postRoutes(app: App, ctx: AppContext): Promise<void> {
     config: { access: workspaceScope('posts.read') },
     schema: {
       tags,
-      summary: 'Posts by day in the workspace’s time zone (from and to are local dates, inclusive; at most 62 days)',
+      summary: 'Posts by day in the workspace’s time zone, slim (from and to are local dates, inclusive; at most 62 days)',
+      description:
+        'Each post as a calendar cell shows it; the rest is on GET /posts/{postId}. `perDay` keeps the earliest N of each day (each day still gives its `total`). ' +
+        'Answers carry an ETag; send it back in If-None-Match to get 304 Not Modified while nothing in the range changed.',
       params: WorkspaceParams,
       querystring: CalendarQuerySchema,
-      response: { 200: CalendarSchema, ...errorResponses },
+      response: { 200: CalendarSchema, 304: z.null(), ...errorResponses },
     },
-    handler: async (request) => calendar(ctx, requireScope(request).organizationId, request.params.workspaceId, request.query.from, request.query.to),
+    // The answer is built here from typed rows; plain JSON.stringify instead of re-encoding it through Zod.
+    serializerCompiler: () => (data) => JSON.stringify(data),
+    handler: async (request, reply) => {
+      const answer = await calendar(ctx.db, requireScope(request).organizationId, request.params.workspaceId, request.query, request.headers['if-none-match']);
+      void reply.header('etag', answer.etag).header('cache-control', 'private, no-cache');
+      if (answer.notModified) return reply.status(304).send(null);
+      return answer.calendar;
+    },
   });
 
   app.get('/posts/:postId', {

@@ -1,13 +1,12 @@
-import { DateTime } from 'luxon';
 import type { AppContext } from '../../context.js';
-import { badRequest, conflict, notFound } from '../../lib/errors.js';
+import { conflict, notFound } from '../../lib/errors.js';
 import { recordAudit } from '../audit/repo.js';
 import { listSlots } from '../channels/repo.js';
 import { enqueuePublish } from '../publishing/enqueue.js';
 import { EDITABLE_TARGET_STATES, PENDING_TARGET_STATES } from '../publishing/post-status.js';
 import { findWorkspace } from '../workspaces/repo.js';
 import * as repo from './repo.js';
-import type { Post, PostDetail } from './schemas.js';
+import type { PostDetail } from './schemas.js';
 import { PostsService, recomputePostStatus, scheduledInPast } from './service.js';
 import { nextFreeSlot } from './slots.js';
 import { assertTargetsPublishable } from './validation.js';
@@ -86,32 +85,4 @@ export class SchedulingService {
       await recordAudit(tx, { organizationId, actorId, action, subjectType: 'post', subjectId: postId, data: { scheduledAt: when.toISOString(), targets: targets.length } });
     });
   }
-}
-
-/** The calendar: posts by day in the workspace's time zone (DST-correct: days are local days). */
-export async function calendar(ctx: AppContext, organizationId: string, workspaceId: string, from: string, to: string) {
-  const workspace = await findWorkspace(ctx.db, organizationId, workspaceId);
-  if (!workspace) throw notFound('Workspace');
-  const zone = workspace.timezone;
-  const start = DateTime.fromISO(from, { zone }).startOf('day');
-  const last = DateTime.fromISO(to, { zone }).startOf('day');
-  const days = Math.round(last.diff(start, 'days').days) + 1;
-  if (!start.isValid || !last.isValid) throw badRequest('invalid_range', 'from and to must be valid dates');
-  if (days > 62) throw badRequest('range_too_long', 'A calendar covers at most 62 days');
-  const end = last.plus({ days: 1 });
-  const ids = await repo.calendarPostIds(ctx.db, organizationId, workspaceId, start.toJSDate(), end.toJSDate());
-  const loaded = await repo.loadPosts(ctx.db, organizationId, ids);
-  const byDay = new Map<string, Post[]>();
-  for (const post of loaded) {
-    const when = post.publishedAt ?? post.scheduledAt;
-    if (!when) continue;
-    const key = DateTime.fromJSDate(when, { zone }).toISODate()!;
-    byDay.set(key, [...(byDay.get(key) ?? []), post]);
-  }
-  const result = [];
-  for (let d = 0; d < days; d++) {
-    const date = start.plus({ days: d }).toISODate();
-    result.push({ date, posts: byDay.get(date) ?? [] });
-  }
-  return { timezone: zone, days: result };
 }

@@ -108,8 +108,11 @@ export const CalendarQuerySchema = z
   .object({
     from: z.iso.date({ message: 'Must be a date, YYYY-MM-DD' }),
     to: z.iso.date({ message: 'Must be a date, YYYY-MM-DD' }),
+    /** At most this many posts per day (the earliest); each day still gives its total. Omit for all. */
+    perDay: z.coerce.number().int().min(1).max(1000).optional(),
   })
   .refine((v) => v.from <= v.to, { message: 'from must not be after to', path: ['to'] });
+export type CalendarQuery = z.infer<typeof CalendarQuerySchema>;
 
 export const RuleCheckSchema = z
   .object({
@@ -192,9 +195,35 @@ export type PostDetail = z.infer<typeof PostDetailSchema>;
 
 export const PostListSchema = z.object({ items: z.array(PostSchema), nextCursor: z.string().nullable() });
 
+/** What a calendar cell shows of a post; everything else is on GET /posts/{id}. */
+export const CalendarPostSchema = z
+  .object({
+    id: z.uuid(),
+    status: z.enum(POST_STATUSES),
+    /** When it went out, else when it is due (ISO 8601, UTC). */
+    at: z.string(),
+    /** The first line of its text (at most 200 characters). */
+    firstLine: z.string(),
+    platforms: z.array(PlatformSchema),
+    /** Whether it may be moved to another day (it has not started going out). */
+    draggable: z.boolean(),
+    /** A target is being published or waits for a retry: it will change on its own soon. */
+    live: z.boolean(),
+  })
+  .meta({ id: 'CalendarPost' });
+export type CalendarPost = z.infer<typeof CalendarPostSchema>;
+
 export const CalendarSchema = z.object({
   timezone: z.string(),
-  days: z.array(z.object({ date: z.string(), posts: z.array(PostSchema) })),
+  days: z.array(
+    z.object({
+      date: z.string(),
+      /** Posts on this day, including those beyond `perDay`. */
+      total: z.number(),
+      posts: z.array(CalendarPostSchema),
+    }),
+  ),
 });
+export type Calendar = z.infer<typeof CalendarSchema>;
 
 export const PreviewResultSchema = z.object({ ok: z.boolean(), checks: z.array(RuleCheckSchema) });

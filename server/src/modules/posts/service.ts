@@ -3,7 +3,7 @@ import type { TargetStatus } from '../../db/schema.js';
 import { badRequest, conflict, notFound } from '../../lib/errors.js';
 import { recordAudit } from '../audit/repo.js';
 import { notifyPostChanged } from '../events/notify.js';
-import { derivePostStatus } from '../publishing/post-status.js';
+import { derivePostStatus, isPostInFlight } from '../publishing/post-status.js';
 import { enqueuePublish } from '../publishing/enqueue.js';
 import * as repo from './repo.js';
 import type { Post, PostCreate, PostDetail, PostListQuery, PostPreview, PostUpdate } from './schemas.js';
@@ -33,7 +33,8 @@ export class PostsService {
     if (when) assertValid(channels, checks);
     const status = when ? 'scheduled' : 'draft';
     const postId = await this.ctx.db.transaction(async (tx) => {
-      const post = await repo.insertPost(tx, { organizationId, workspaceId, text: input.text, mediaIds: input.mediaIds, status, scheduledAt: when, createdBy: actorId });
+      const platforms = [...new Set(channels.map((c) => c.platform))].sort();
+      const post = await repo.insertPost(tx, { organizationId, workspaceId, text: input.text, mediaIds: input.mediaIds, status, scheduledAt: when, platforms, createdBy: actorId });
       const targets = await repo.insertTargets(
         tx,
         channels.map((c) => {
@@ -155,11 +156,12 @@ export class PostsService {
 /** Re-derives the post's status (and published time) from its targets, in the caller's transaction. */
 export async function recomputePostStatus(tx: Parameters<typeof repo.targetsOfPost>[0], postId: string): Promise<void> {
   const targets = await repo.targetsOfPost(tx, postId);
-  const status = derivePostStatus(targets.map((t) => t.status));
+  const statuses = targets.map((t) => t.status);
+  const status = derivePostStatus(statuses);
   const published = targets.map((t) => t.publishedAt).filter((d): d is Date => d !== null);
   // A post removed from the platforms keeps the time it went out.
   const publishedAt = (status === 'published' || status === 'deleted') && published.length > 0 ? new Date(Math.max(...published.map((d) => d.getTime()))) : null;
-  await repo.updatePostRow(tx, postId, { status, publishedAt });
+  await repo.saveDerivedPostState(tx, postId, { status, publishedAt, inFlight: isPostInFlight(statuses) });
   await notifyPostChanged(tx, postId);
 }
 

@@ -19,6 +19,11 @@ export function derivePostStatus(all: readonly TargetStatus[]): PostStatus {
   return 'draft';
 }
 
+/** A target is being published or waits for a retry: the post will change on its own (stored as `posts.in_flight`). */
+export function isPostInFlight(all: readonly TargetStatus[]): boolean {
+  return all.some((s) => s === 'publishing' || s === 'retrying');
+}
+
 /** Targets in these states may still be edited, rescheduled or cancelled. */
 export const EDITABLE_TARGET_STATES: readonly TargetStatus[] = ['draft', 'scheduled', 'retrying', 'failed', 'needs_reauth', 'needs_review'];
 /** Targets in these states have a publish job waiting. */

@@ -1,0 +1,89 @@
+import { sql, type SQL } from 'drizzle-orm';
+import { rowsOf, type Db } from '../../db/client.js';
+import type { PostStatus } from '../../db/schema.js';
+
+/**
+ * The calendar's reads: one statement each, on the index posts (workspace_id, calendar_at, id).
+ * Local days are the workspace's, computed by PostgreSQL (`at time zone`, DST-correct), so the range
+ * and the grouping never need a second query for the time zone.
+ *
+ * The digest identifies what a range shows: every post in it by id and row version (`xmin`, which
+ * PostgreSQL changes on every update of the row), in calendar order. Any edit, move, status change,
+ * insert or delete of a post in the range changes it; a change elsewhere does not.
+ */
+
+export interface CalendarRange {
+  organizationId: string;
+  workspaceId: string;
+  /** Local dates (YYYY-MM-DD) in the workspace's zone, both included. */
+  from: string;
+  to: string;
+}
+
+export interface CalendarRow {
+  day: string;
+  id: string;
+  status: PostStatus;
+  atMs: number;
+  firstLine: string;
+  platforms: string[];
+  inFlight: boolean;
+  dayTotal: number;
+}
+
+/** Posts of the workspace in [from 00:00, to+1 00:00) local time; `ws` is a CTE with its id and timezone. */
+function postsInRange(r: CalendarRange): SQL {
+  return sql`posts p
+    where p.workspace_id = ws.id and p.organization_id = ${r.organizationId}
+      and p.calendar_at >= (${r.from}::date::timestamp at time zone ws.timezone)
+      and p.calendar_at < ((${r.to}::date + 1)::timestamp at time zone ws.timezone)`;
+}
+
+function workspace(r: CalendarRange): SQL {
+  return sql`select w.id, w.timezone from workspaces w where w.id = ${r.workspaceId} and w.organization_id = ${r.organizationId}`;
+}
+
+const digestOf = sql`md5(coalesce(string_agg(p.id::text || '.' || p.xmin::text, ',' order by p.calendar_at, p.id), ''))`;
+
+/** The workspace's time zone and the range's digest; null when the workspace does not exist. */
+export async function calendarVersion(db: Db, r: CalendarRange): Promise<{ timezone: string; digest: string } | null> {
+  const rows = rowsOf<{ timezone: string; digest: string }>(
+    await db.execute(sql`with ws as (${workspace(r)})
+      select ws.timezone, (select ${digestOf} from ${postsInRange(r)}) as digest from ws`),
+  );
+  return rows[0] ?? null;
+}
+
+/**
+ * The range's posts, at most `perDay` per local day (the earliest), with each day's total, the time
+ * zone and the digest; null when the workspace does not exist.
+ */
+export async function calendarRows(db: Db, r: CalendarRange, perDay: number | null): Promise<{ timezone: string; digest: string; rows: CalendarRow[] } | null> {
+  type Raw = Omit<CalendarRow, 'day'> & { day: string | null; timezone: string; digest: string };
+  const raw = rowsOf<Raw>(
+    await db.execute(sql`with ws as (${workspace(r)}),
+      month as (
+        select p.id, p.status, p.calendar_at, p.text, p.platforms, p.in_flight, p.xmin,
+          to_char(p.calendar_at at time zone ws.timezone, 'YYYY-MM-DD') as day
+        from ws, ${postsInRange(r)}
+      ),
+      ranked as (
+        select m.*, row_number() over (partition by m.day order by m.calendar_at, m.id) as day_rank, count(*) over (partition by m.day) as day_total
+        from month m
+      )
+      select ws.timezone, (select ${digestOf} from month p) as digest,
+        r.day, r.id, r.status, (extract(epoch from r.calendar_at) * 1000)::float8 as "atMs",
+        left(btrim(split_part(btrim(r.text, E' \\t\\r\\n'), E'\\n', 1), E' \\t\\r'), 200) as "firstLine",
+        r.platforms, r.in_flight as "inFlight", r.day_total::int as "dayTotal"
+      from ws left join ranked r on ${perDay === null ? sql`true` : sql`r.day_rank <= ${perDay}`}
+      order by r.calendar_at, r.id`),
+  );
+  const first = raw[0];
+  if (!first) return null;
+  const rows: CalendarRow[] = [];
+  for (const row of raw) {
+    if (row.day === null) continue;
+    rows.push({ day: row.day, id: row.id, status: row.status, atMs: Number(row.atMs), firstLine: row.firstLine, platforms: row.platforms, inFlight: row.inFlight, dayTotal: Number(row.dayTotal) });
+  }
+  return { timezone: first.timezone, digest: first.digest, rows };
+}
