@@ -24,6 +24,8 @@ const EnvSchema = z.object({
   HERALD_SECRET_KEYS: optionalString,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(900),
+  /** How long a process trusts what it read about a session or a membership (0: read it on every request). */
+  HERALD_AUTH_CACHE_SECONDS: z.coerce.number().min(0).max(60).default(5),
   REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   INVITATION_TTL_DAYS: z.coerce.number().int().min(1).max(90).default(14),
   PASSWORD_RESET_TTL_MINUTES: z.coerce.number().int().min(5).max(1440).default(60),
@@ -107,6 +109,8 @@ export interface Config {
     invitationTtlDays: number;
     passwordResetTtlMinutes: number;
     rateLimit: { max: number; windowSeconds: number };
+    /** Seconds a session's validity, a membership and a resource's organization stay cached (http/access-cache.ts). */
+    cacheSeconds: number;
   };
   /** Fastify's `trustProxy`: false, a hop count, or the addresses/CIDRs of trusted proxies (true trusts all). */
   trustProxy: boolean | number | string[];
@@ -202,6 +206,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       invitationTtlDays: e.INVITATION_TTL_DAYS,
       passwordResetTtlMinutes: e.PASSWORD_RESET_TTL_MINUTES,
       rateLimit: { max: e.AUTH_RATE_LIMIT_MAX, windowSeconds: e.AUTH_RATE_LIMIT_WINDOW_SECONDS },
+      cacheSeconds: e.HERALD_AUTH_CACHE_SECONDS,
     },
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     apiRateLimit: { max: e.HERALD_RATE_LIMIT_MAX, windowSeconds: e.HERALD_RATE_LIMIT_WINDOW_SECONDS },

@@ -1,5 +1,6 @@
 import type { Config } from './config.js';
 import type { Database, Db } from './db/client.js';
+import type { AccessCache } from './http/access-cache.js';
 import type { KeyRing } from './lib/crypto.js';
 import type { Logger } from './lib/logger.js';
 import type { Mailer } from './lib/mailer.js';
@@ -17,6 +18,8 @@ export interface AppContext {
   logger: Logger;
   mailer: Mailer;
   limiter: RateLimiter;
+  /** Sessions, memberships and scopes read per request, cached briefly; announce changes through it. */
+  accessCache: AccessCache;
   queue: JobQueue;
   social: SocialRegistry;
   /** Media bytes: local disk or S3-compatible (see integrations/storage). */

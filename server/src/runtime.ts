@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Config } from './config.js';
 import type { AppContext } from './context.js';
 import { openDatabase, type Database } from './db/client.js';
+import { AccessCache, listenForAccessChanges } from './http/access-cache.js';
 import { JobQueue } from './jobs/queue.js';
 import { loadKeyRing } from './lib/crypto.js';
 import { createLogger, type Logger } from './lib/logger.js';
@@ -32,6 +33,8 @@ export async function createRuntime(config: Config, opts: { supervise: boolean; 
       postgresUrl: config.database.kind === 'postgres' ? config.database.url : undefined,
     });
     const limiter = createRateLimiter(config.redisUrl);
+    const accessCache = new AccessCache(config.auth.cacheSeconds * 1000);
+    const stopListening = await listenForAccessChanges(database, config.database.kind === 'postgres' ? config.database.url : undefined, accessCache, logger);
     const mailer = createMailer({ smtpUrl: config.mail.smtpUrl, from: config.mail.from, outboxDir: join(config.dataDir, 'outbox'), logger });
     return {
       config,
@@ -41,11 +44,13 @@ export async function createRuntime(config: Config, opts: { supervise: boolean; 
       logger,
       mailer,
       limiter,
+      accessCache,
       queue,
       social: createSocialRegistry({ db: database.db, config }),
       storage: createStorage(config, config.dataDir),
       async close() {
         await queue.stop().catch((err: unknown) => logger.warn({ err }, 'queue stop failed'));
+        await stopListening();
         await limiter.close();
         await database.close();
       },

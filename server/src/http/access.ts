@@ -1,10 +1,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { and, eq, exists, gt, isNull, sql } from 'drizzle-orm';
 import type { AppContext } from '../context.js';
 import type { Db } from '../db/client.js';
-import { memberships, sessions, users } from '../db/schema.js';
 import { AppError, forbidden, notFound, unauthorized } from '../lib/errors.js';
 import type { AccessTokens } from '../modules/auth/tokens.js';
+import { findRole, findSessionUser } from './access.repo.js';
 import { can, type Action, type Role } from './permissions.js';
 
 /**
@@ -92,6 +91,8 @@ export function registerAccessControl(app: FastifyInstance, ctx: AppContext, tok
     for (const method of [route.method].flat()) registered.push({ method, url: route.url, access });
   });
 
+  const cache = ctx.accessCache;
+
   // Authentication runs before validation so an anonymous caller always gets 401, whatever it sent.
   app.addHook('onRequest', async (request) => {
     const access = request.routeOptions.config?.access;
@@ -102,27 +103,26 @@ export function registerAccessControl(app: FastifyInstance, ctx: AppContext, tok
       if (access.kind === 'public') return;
       throw unauthorized();
     }
-    const claims = await tokens.verify(bearer);
+    let claims = cache.token(bearer);
+    if (!claims) {
+      const verified = await tokens.verify(bearer);
+      if (verified) {
+        claims = { userId: verified.userId, sessionFamily: verified.sessionFamily };
+        cache.rememberToken(bearer, claims, verified.expiresAtMs);
+      }
+    }
     if (!claims) {
       if (access.kind === 'public') return;
       throw unauthorized('Access token is invalid or expired', 'invalid_token');
     }
-    // The token's session family must still be live: logout, a password change or a detected refresh
-    // token reuse revoke the family, and with it every access token issued to it.
-    const [user] = await ctx.db
-      .select({ id: users.id, email: users.email, name: users.name })
-      .from(users)
-      .where(
-        and(
-          eq(users.id, claims.userId),
-          exists(
-            ctx.db
-              .select({ one: sql`1` })
-              .from(sessions)
-              .where(and(eq(sessions.familyId, claims.sessionFamily), eq(sessions.userId, users.id), isNull(sessions.revokedAt), gt(sessions.expiresAt, sql`now()`))),
-          ),
-        ),
-      );
+    // The token's session family must still be live (cached for a few seconds; see access-cache.ts).
+    let user = cache.sessionUser(claims.sessionFamily, claims.userId);
+    if (!user) {
+      const generation = cache.generation;
+      const found = await findSessionUser(ctx.db, claims.userId, claims.sessionFamily);
+      if (found) cache.rememberSession(claims.sessionFamily, found, generation);
+      user = found ?? undefined;
+    }
     if (!user) {
       if (access.kind === 'public') return;
       throw unauthorized('Access token is invalid or expired', 'invalid_token');
@@ -137,16 +137,27 @@ export function registerAccessControl(app: FastifyInstance, ctx: AppContext, tok
     const user = requireUser(request);
     const id = (request.params as Record<string, string | undefined>)[access.param];
     if (!id) throw notFound(access.resource);
-    const target = await access.resolve(ctx.db, id);
-    if (!target) throw notFound(access.resource);
-    const [membership] = await ctx.db
-      .select({ role: memberships.role })
-      .from(memberships)
-      .where(and(eq(memberships.organizationId, target.organizationId), eq(memberships.userId, user.id)));
-    if (!membership) throw notFound(access.resource);
-    if (!can(membership.role, access.action)) {
-      throw forbidden(`Your role (${membership.role}) does not allow ${access.action}`, { action: access.action, role: membership.role });
+    // Which organization owns a resource never changes while it exists; only found ones are cached.
+    const scopeKey = `${access.param}:${access.resource}`;
+    let target = cache.scope(scopeKey, id);
+    if (!target) {
+      const generation = cache.generation;
+      const resolved = await access.resolve(ctx.db, id);
+      if (!resolved) throw notFound(access.resource);
+      cache.rememberScope(scopeKey, id, resolved, generation);
+      target = resolved;
     }
-    request.scope = { organizationId: target.organizationId, workspaceId: target.workspaceId, role: membership.role };
+    let role = cache.role(target.organizationId, user.id);
+    if (!role) {
+      const generation = cache.generation;
+      const found = await findRole(ctx.db, target.organizationId, user.id);
+      if (!found) throw notFound(access.resource);
+      cache.rememberRole(target.organizationId, user.id, found, generation);
+      role = found;
+    }
+    if (!can(role, access.action)) {
+      throw forbidden(`Your role (${role}) does not allow ${access.action}`, { action: access.action, role });
+    }
+    request.scope = { organizationId: target.organizationId, workspaceId: target.workspaceId, role };
   });
 }

@@ -3948,12 +3948,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Posts by day in the workspace’s time zone (from and to are local dates, inclusive; at most 62 days) */
+        /**
+         * Posts by day in the workspace’s time zone, slim (from and to are local dates, inclusive; at most 62 days)
+         * @description Each post as a calendar cell shows it; the rest is on GET /posts/{postId}. `perDay` keeps the earliest N of each day (each day still gives its `total`). Answers carry an ETag; send it back in If-None-Match to get 304 Not Modified while nothing in the range changed.
+         */
         get: {
             parameters: {
                 query: {
                     from: string;
                     to: string;
+                    perDay?: number;
                 };
                 header?: never;
                 path: {
@@ -3973,10 +3977,18 @@ export interface paths {
                             timezone: string;
                             days: {
                                 date: string;
-                                posts: components["schemas"]["Post"][];
+                                total: number;
+                                posts: components["schemas"]["CalendarPost"][];
                             }[];
                         };
                     };
+                };
+                /** @description Default Response */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
                 };
                 /** @description Default Response */
                 400: {
@@ -6905,6 +6917,17 @@ export interface components {
             }[];
             checks: components["schemas"]["RuleCheckInput"][];
         };
+        CalendarPostInput: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            status: "draft" | "scheduled" | "publishing" | "published" | "partially_published" | "failed" | "needs_attention" | "deleted";
+            at: string;
+            firstLine: string;
+            platforms: ("sandbox" | "facebook" | "instagram" | "tiktok" | "x" | "linkedin")[];
+            draggable: boolean;
+            live: boolean;
+        };
         WorkspaceInput: {
             /** Format: uuid */
             id: string;
@@ -7414,6 +7437,17 @@ export interface components {
                 platformCode: string | null;
             }[];
             checks: components["schemas"]["RuleCheck"][];
+        };
+        CalendarPost: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            status: "draft" | "scheduled" | "publishing" | "published" | "partially_published" | "failed" | "needs_attention" | "deleted";
+            at: string;
+            firstLine: string;
+            platforms: ("sandbox" | "facebook" | "instagram" | "tiktok" | "x" | "linkedin")[];
+            draggable: boolean;
+            live: boolean;
         };
         Workspace: {
             /** Format: uuid */

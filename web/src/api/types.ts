@@ -17,6 +17,7 @@ export type IssuedInvitation = Schemas['InvitationIssued'];
 export type InvitationPreview = Schemas['InvitationPreview'];
 export type AuditEntry = Schemas['AuditEntry'];
 export type Workspace = Schemas['Workspace'];
+export type CalendarPost = Schemas['CalendarPost'];
 
 /** Roles from the strongest to the weakest, as the server ranks them. */
 export const ROLES: readonly Role[] = ['owner', 'admin', 'editor', 'analyst', 'viewer'];

@@ -4,7 +4,7 @@ import { ChevronLeft, ChevronRight, Globe, GripVertical, PenSquare, Plus } from 
 import { useState, useSyncExternalStore, type DragEvent } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { describeError } from '../api/errors';
-import type { Post } from '../api/types';
+import type { CalendarPost, Post } from '../api/types';
 import { Alert } from '../components/alert';
 import { Button, ButtonLink, IconButton } from '../components/button';
 import { Card } from '../components/card';
@@ -14,7 +14,7 @@ import { Skeleton } from '../components/spinner';
 import { useToast } from '../components/toast';
 import { PlatformMark } from '../features/channels/platform';
 import { useCurrentOrg } from '../features/orgs/org-context';
-import { calendarQuery, isPostLive, postActions, postsPage, postTitle, postWhen, refreshPosts } from '../features/posts/queries';
+import { calendarQuery, postActions, postsPage, postTitle, refreshPosts } from '../features/posts/queries';
 import { checkSchedule, ScheduleFields, suggestedTime, type ScheduleValue } from '../features/posts/schedule-fields';
 import { POST_STATUS_ORDER, POST_STATUSES } from '../features/posts/status';
 import { useCurrentWorkspace } from '../features/workspaces/workspace-context';
@@ -36,7 +36,12 @@ import {
 } from '../lib/zoned-time';
 
 type View = 'month' | 'week';
-type CalendarData = { timezone: string; days: { date: string; posts: Post[] }[] };
+type CalendarData = { timezone: string; days: { date: string; total: number; posts: CalendarPost[] }[] };
+/** What a chip shows: a calendar cell (the server's slim answer) or an unscheduled draft (`at` null). */
+type ChipPost = Pick<CalendarPost, 'id' | 'status' | 'firstLine' | 'platforms' | 'draggable' | 'live'> & { at: string | null };
+
+/** The month grid shows this many posts a day, then "+N more" (the week view shows them all). */
+const MONTH_PER_DAY = 4;
 
 const DRAG_TYPE = 'application/x-herald-post';
 const PHONE_QUERY = '(max-width: 640px)';
@@ -53,7 +58,19 @@ function useIsPhone(): boolean {
   );
 }
 
-const draggable = (post: Post) => post.status === 'scheduled' || post.status === 'draft';
+/** A draft from the posts list, as a chip. */
+const draftChip = (post: Post): ChipPost => ({
+  id: post.id,
+  status: post.status,
+  at: null,
+  firstLine: postTitle(post.text, 200),
+  platforms: [...new Set(post.targets.map((t) => t.channel.platform))],
+  draggable: true,
+  live: false,
+});
+
+/** About to change on its own: a platform call or retry pending, or due within the next minute. */
+const isLive = (post: ChipPost, now = Date.now()) => post.live || (post.status === 'scheduled' && post.at !== null && new Date(post.at).getTime() - now < 60_000);
 
 /** Month and week views of the workspace's posts, by local day in its time zone; drag to reschedule. */
 export function CalendarPage() {
@@ -70,37 +87,38 @@ export function CalendarPage() {
   const [selected, setSelected] = useState<string | null>(null);
   const [dragging, setDragging] = useState<string | null>(null);
   const [dropTarget, setDropTarget] = useState<string | null>(null);
-  const [placing, setPlacing] = useState<{ post: Post; date: string } | null>(null);
+  const [placing, setPlacing] = useState<{ post: ChipPost; date: string } | null>(null);
   const queryClient = useQueryClient();
   const toast = useToast();
 
   const monthStart = startOfMonth(anchor);
   const from = view === 'month' ? startOfWeek(monthStart) : startOfWeek(anchor);
   const to = view === 'month' ? addDays(startOfWeek(endOfMonth(anchor)), 6) : addDays(from, 6);
-  const calendarKey = calendarQuery(workspace.id, from, to).queryKey;
+  const perDay = view === 'month' ? MONTH_PER_DAY : undefined;
+  const calendarKey = calendarQuery(workspace.id, from, to, perDay).queryKey;
 
   const calendar = useQuery({
-    ...calendarQuery(workspace.id, from, to),
+    ...calendarQuery(workspace.id, from, to, perDay),
     placeholderData: keepPreviousData,
     refetchInterval: (query) => {
       const data = query.state.data;
       if (!data) return false;
-      return data.days.some((day) => day.posts.some((post) => isPostLive(post))) ? 2000 : 30_000;
+      return data.days.some((day) => day.posts.some((post) => isLive(post))) ? 2000 : 30_000;
     },
   });
 
   const drafts = useQuery({
     queryKey: ['posts', workspace.id, 'unscheduled-drafts'],
-    queryFn: () => postsPage(workspace.id, { status: 'draft' }, null, 50).then((page) => page.items.filter((post) => post.scheduledAt === null)),
+    queryFn: () => postsPage(workspace.id, { status: 'draft' }, null, 50).then((page) => page.items.filter((post) => post.scheduledAt === null).map(draftChip)),
     enabled: canWrite,
   });
 
-  const postsByDate = new Map<string, Post[]>();
+  // The server sends each day's posts in time order, and each day's total (beyond perDay).
+  const postsByDate = new Map<string, ChipPost[]>();
+  const totalByDate = new Map<string, number>();
   for (const day of calendar.data?.days ?? []) {
-    postsByDate.set(
-      day.date,
-      [...day.posts].sort((a, b) => (postWhen(a) ?? '').localeCompare(postWhen(b) ?? '')),
-    );
+    postsByDate.set(day.date, day.posts);
+    totalByDate.set(day.date, day.total);
   }
 
   const navigateTo = (next: { view?: View; date?: string }) => {
@@ -113,19 +131,20 @@ export function CalendarPage() {
   const step = (direction: 1 | -1) => navigateTo({ date: view === 'month' ? addMonths(monthStart, direction) : addDays(startOfWeek(anchor), 7 * direction) });
 
   const reschedule = useMutation({
-    mutationFn: ({ post, iso }: { post: Post; iso: string; date: string }) => postActions.schedule(post.id, iso),
-    onMutate: async ({ post, date }) => {
+    mutationFn: ({ post, iso }: { post: ChipPost; iso: string; date: string }) => postActions.schedule(post.id, iso),
+    onMutate: async ({ post, iso, date }) => {
       // Move the chip at once; the server's answer (or a refetch on failure) settles it.
       await queryClient.cancelQueries({ queryKey: calendarKey });
       const previous = queryClient.getQueryData<CalendarData>(calendarKey);
       if (previous) {
-        const moved = { ...post, status: 'scheduled' as const };
+        const moved: CalendarPost = { ...post, status: 'scheduled', at: iso };
         queryClient.setQueryData<CalendarData>(calendarKey, {
           ...previous,
-          days: previous.days.map((day) => ({
-            ...day,
-            posts: day.date === date ? [...day.posts.filter((p) => p.id !== post.id), moved] : day.posts.filter((p) => p.id !== post.id),
-          })),
+          days: previous.days.map((day) => {
+            const had = day.posts.some((p) => p.id === post.id);
+            if (day.date === date) return { ...day, total: day.total + (had ? 0 : 1), posts: [...day.posts.filter((p) => p.id !== post.id), moved].sort((a, b) => a.at.localeCompare(b.at)) };
+            return had ? { ...day, total: day.total - 1, posts: day.posts.filter((p) => p.id !== post.id) } : day;
+          }),
         });
       }
       return { previous };
@@ -146,17 +165,17 @@ export function CalendarPage() {
 
   const dropOn = (date: string, postId: string) => {
     const post = findPost(postId);
-    if (!post || !draggable(post)) return;
+    if (!post || !post.draggable) return;
     if (date < today) {
       toast.error('Posts can’t be scheduled in the past. Drop it on today or a later day.');
       return;
     }
-    if (!post.scheduledAt) {
+    if (!post.at) {
       setPlacing({ post, date });
       return;
     }
-    const time = wallTimeIn(new Date(post.scheduledAt), zone).clock;
-    if (wallTimeIn(new Date(post.scheduledAt), zone).date === date) return;
+    const time = wallTimeIn(new Date(post.at), zone).clock;
+    if (wallTimeIn(new Date(post.at), zone).date === date) return;
     const checked = checkSchedule({ date, time }, zone);
     if (!checked.iso) {
       toast.error(`${formatTimeIn(zonedToInstant(date, time, zone), zone)} has already passed on that day. Open the post to pick a later time.`);
@@ -184,8 +203,8 @@ export function CalendarPage() {
     },
   });
 
-  const chipDrag = (post: Post) =>
-    canWrite && draggable(post)
+  const chipDrag = (post: ChipPost) =>
+    canWrite && post.draggable
       ? {
           draggable: true,
           onDragStart: (event: DragEvent) => {
@@ -269,6 +288,7 @@ export function CalendarPage() {
             month={monthStart.slice(0, 7)}
             today={today}
             postsByDate={postsByDate}
+            totalByDate={totalByDate}
             zone={zone}
             base={base}
             canWrite={canWrite}
@@ -282,7 +302,7 @@ export function CalendarPage() {
             isPhone={isPhone}
           />
         ) : (
-          <WeekGrid days={days} today={today} postsByDate={postsByDate} zone={zone} base={base} canWrite={canWrite} dragging={dragging} dropTarget={dropTarget} dayProps={dayProps} chipDrag={chipDrag} />
+          <WeekGrid days={days} today={today} postsByDate={postsByDate} totalByDate={totalByDate} zone={zone} base={base} canWrite={canWrite} dragging={dragging} dropTarget={dropTarget} dayProps={dayProps} chipDrag={chipDrag} />
         )}
 
         {canWrite && !isPhone && (drafts.data?.length ?? 0) > 0 ? (
@@ -311,12 +331,14 @@ function weekTitle(from: string, to: string): string {
 }
 
 type DayProps = (date: string) => { onDragOver: (event: DragEvent) => void; onDragLeave: (event: DragEvent) => void; onDrop: (event: DragEvent) => void };
-type ChipDrag = (post: Post) => { draggable: boolean; onDragStart?: (event: DragEvent) => void; onDragEnd?: () => void };
+type ChipDrag = (post: ChipPost) => { draggable: boolean; onDragStart?: (event: DragEvent) => void; onDragEnd?: () => void };
 
 interface GridProps {
   days: string[];
   today: string;
-  postsByDate: Map<string, Post[]>;
+  postsByDate: Map<string, ChipPost[]>;
+  /** Posts on each day, including those the month view leaves out. */
+  totalByDate: Map<string, number>;
   zone: string;
   base: string;
   canWrite: boolean;
@@ -333,6 +355,7 @@ function MonthGrid({
   month,
   today,
   postsByDate,
+  totalByDate,
   zone,
   base,
   canWrite,
@@ -347,6 +370,7 @@ function MonthGrid({
 }: GridProps & { month: string; selected: string | null; onSelect: (date: string) => void; onShowWeek: (date: string) => void; isPhone: boolean }) {
   const picked = selected ?? (days.includes(today) ? today : null);
   const pickedPosts = picked ? (postsByDate.get(picked) ?? []) : [];
+  const pickedMore = picked ? (totalByDate.get(picked) ?? 0) - pickedPosts.length : 0;
   return (
     <div className="space-y-4">
       <div className="overflow-hidden rounded-xl border border-zinc-200 bg-white shadow-xs" data-testid="calendar-month">
@@ -361,6 +385,7 @@ function MonthGrid({
         <ol className="grid grid-cols-7">
           {days.map((date, index) => {
             const posts = postsByDate.get(date) ?? [];
+            const total = totalByDate.get(date) ?? posts.length;
             const inMonth = date.startsWith(month);
             const past = date < today;
             const isToday = date === today;
@@ -378,7 +403,7 @@ function MonthGrid({
                   dropTarget === date && (past ? 'bg-red-50 ring-2 ring-red-300 ring-inset' : 'bg-brand-50 ring-2 ring-brand-400 ring-inset'),
                   isPhone && picked === date && 'bg-brand-50/60',
                 )}
-                aria-label={`${label}${isToday ? ', today' : ''}: ${posts.length === 0 ? 'no posts' : `${posts.length} post${posts.length === 1 ? '' : 's'}`}`}
+                aria-label={`${label}${isToday ? ', today' : ''}: ${total === 0 ? 'no posts' : `${total} post${total === 1 ? '' : 's'}`}`}
                 data-testid="calendar-day"
                 data-date={date}
                 data-today={isToday || undefined}
@@ -406,15 +431,21 @@ function MonthGrid({
                   </div>
                 ) : null}
                 <ul className="mt-1 hidden space-y-1 sm:block">
-                  {posts.slice(0, 3).map((post) => (
+                  {posts.map((post) => (
                     <li key={post.id}>
                       <PostChip post={post} zone={zone} to={`${base}/posts/${post.id}`} drag={chipDrag(post)} dragging={dragging === post.id} compact />
                     </li>
                   ))}
-                  {posts.length > 3 ? (
+                  {total > posts.length ? (
                     <li>
-                      <button type="button" onClick={() => onShowWeek(date)} className="w-full rounded px-1 text-left text-xs font-medium text-zinc-500 hover:text-zinc-900">
-                        +{posts.length - 3} more
+                      <button
+                        type="button"
+                        onClick={() => onShowWeek(date)}
+                        className="w-full rounded px-1 text-left text-xs font-medium text-zinc-500 hover:text-zinc-900"
+                        aria-label={`${total - posts.length} more on ${label}: open the week`}
+                        data-testid="calendar-more"
+                      >
+                        +{total - posts.length} more
                       </button>
                     </li>
                   ) : null}
@@ -441,6 +472,13 @@ function MonthGrid({
                   <PostChip post={post} zone={zone} to={`${base}/posts/${post.id}`} drag={{ draggable: false }} dragging={false} />
                 </li>
               ))}
+              {pickedMore > 0 ? (
+                <li>
+                  <button type="button" onClick={() => onShowWeek(picked)} className="w-full rounded-lg px-2 py-1.5 text-left text-sm font-medium text-zinc-600 hover:text-zinc-900">
+                    +{pickedMore} more: show the week
+                  </button>
+                </li>
+              ) : null}
             </ul>
           )}
         </section>
@@ -519,10 +557,10 @@ function AddLink({ date, base, label, subtle, withText, className }: { date: str
   );
 }
 
-function PostChip({ post, zone, to, drag, dragging, compact = false }: { post: Post; zone: string; to: string; drag: ReturnType<ChipDrag>; dragging: boolean; compact?: boolean }) {
-  const when = postWhen(post);
+function PostChip({ post, zone, to, drag, dragging, compact = false }: { post: ChipPost; zone: string; to: string; drag: ReturnType<ChipDrag>; dragging: boolean; compact?: boolean }) {
+  const when = post.at;
   const look = POST_STATUSES[post.status];
-  const platforms = [...new Set(post.targets.map((t) => t.channel.platform))];
+  const platforms = post.platforms;
   return (
     <Link
       to={to}
@@ -533,7 +571,7 @@ function PostChip({ post, zone, to, drag, dragging, compact = false }: { post: P
         drag.draggable && 'cursor-grab active:cursor-grabbing',
         dragging && 'opacity-40',
       )}
-      title={`${look.label}${when ? ` · ${formatDayTimeIn(when, zone)}` : ''} · ${postTitle(post.text, 120)}`}
+      title={`${look.label}${when ? ` · ${formatDayTimeIn(when, zone)}` : ''} · ${postTitle(post.firstLine, 120)}`}
       data-testid="calendar-post"
       data-post-id={post.id}
       data-status={post.status}
@@ -551,21 +589,21 @@ function PostChip({ post, zone, to, drag, dragging, compact = false }: { post: P
             </span>
           ) : null}
         </span>
-        <span className={clsx('block', compact ? 'truncate' : 'line-clamp-2')}>{postTitle(post.text, 100)}</span>
+        <span className={clsx('block', compact ? 'truncate' : 'line-clamp-2')}>{postTitle(post.firstLine, 100)}</span>
       </span>
     </Link>
   );
 }
 
-function PlaceDraftDialog({ placing, onClose, zone, workspaceId }: { placing: { post: Post; date: string } | null; onClose: () => void; zone: string; workspaceId: string }) {
+function PlaceDraftDialog({ placing, onClose, zone, workspaceId }: { placing: { post: ChipPost; date: string } | null; onClose: () => void; zone: string; workspaceId: string }) {
   return (
-    <Dialog open={placing !== null} onClose={onClose} title="Schedule draft" description={placing ? postTitle(placing.post.text, 90) : undefined} size="sm">
+    <Dialog open={placing !== null} onClose={onClose} title="Schedule draft" description={placing ? postTitle(placing.post.firstLine, 90) : undefined} size="sm">
       {placing ? <PlaceDraftForm key={`${placing.post.id}-${placing.date}`} post={placing.post} date={placing.date} zone={zone} workspaceId={workspaceId} onDone={onClose} /> : <span />}
     </Dialog>
   );
 }
 
-function PlaceDraftForm({ post, date, zone, workspaceId, onDone }: { post: Post; date: string; zone: string; workspaceId: string; onDone: () => void }) {
+function PlaceDraftForm({ post, date, zone, workspaceId, onDone }: { post: ChipPost; date: string; zone: string; workspaceId: string; onDone: () => void }) {
   const [value, setValue] = useState<ScheduleValue>(() => suggestedTime(zone, date));
   const queryClient = useQueryClient();
   const toast = useToast();

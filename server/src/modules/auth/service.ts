@@ -91,6 +91,7 @@ export class AuthService {
   async updateProfile(userId: string, patch: ProfileUpdate): Promise<User> {
     const user = await repo.updateUserName(this.ctx.db, userId, patch.name);
     if (!user) throw unauthorized();
+    await this.ctx.accessCache.changed(this.ctx.db, { kind: 'user', id: userId });
     return toUser(user);
   }
 
@@ -115,6 +116,7 @@ export class AuthService {
       await repo.updatePasswordHash(tx, user.id, passwordHash);
       await sessionRepo.voidPasswordResets(tx, user.id, now);
       await sessionRepo.revokeUserSessions(tx, user.id, now, caller.sessionFamily);
+      await this.ctx.accessCache.changed(tx, { kind: 'user', id: user.id });
     });
   }
 
@@ -150,6 +152,7 @@ export class AuthService {
       await repo.updatePasswordHash(tx, reset.userId, passwordHash, { emailVerified: true });
       await sessionRepo.voidPasswordResets(tx, reset.userId, now);
       await sessionRepo.revokeUserSessions(tx, reset.userId, now);
+      await this.ctx.accessCache.changed(tx, { kind: 'user', id: reset.userId });
       return true;
     });
     if (!done) throw invalidResetToken();

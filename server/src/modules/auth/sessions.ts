@@ -69,6 +69,7 @@ export class SessionService {
     const current = (await repo.findSessionByTokenHash(this.ctx.db, tokenHash)) ?? presented;
     if (current.rotatedAt !== null && current.revokedAt === null) {
       await repo.revokeFamily(this.ctx.db, current.familyId, now);
+      await this.ctx.accessCache.changed(this.ctx.db, { kind: 'family', id: current.familyId });
       this.ctx.logger.warn({ userId: current.userId, sessionFamily: current.familyId }, 'rotated refresh token presented again: session family revoked');
       throw unauthorized('This session was ended because its refresh token was used twice; sign in again', 'refresh_token_reused');
     }
@@ -84,7 +85,10 @@ export class SessionService {
       const row = await repo.findSessionByTokenHash(this.ctx.db, hashToken(refreshToken));
       if (row) families.add(row.familyId);
     }
-    for (const familyId of families) await repo.revokeFamily(this.ctx.db, familyId, now);
+    for (const familyId of families) {
+      await repo.revokeFamily(this.ctx.db, familyId, now);
+      await this.ctx.accessCache.changed(this.ctx.db, { kind: 'family', id: familyId });
+    }
   }
 
   private async issue(db: Db, userId: string, familyId: string, client: ClientInfo): Promise<IssuedSession> {

@@ -10,6 +10,11 @@ export interface AccessClaims {
   sessionFamily: string;
 }
 
+/** Verified claims, with the token's expiry (ms since the epoch). */
+export interface VerifiedClaims extends AccessClaims {
+  expiresAtMs: number;
+}
+
 const ISSUER = 'herald';
 const AUDIENCE = 'herald-api';
 
@@ -32,11 +37,11 @@ export class AccessTokens {
   }
 
   /** Returns the claims, or null for any invalid, expired or foreign token. */
-  async verify(token: string): Promise<AccessClaims | null> {
+  async verify(token: string): Promise<VerifiedClaims | null> {
     try {
       const { payload } = await jwtVerify(token, this.key, { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'] });
-      if (typeof payload.sub !== 'string' || typeof payload.fam !== 'string') return null;
-      return { userId: payload.sub, sessionFamily: payload.fam };
+      if (typeof payload.sub !== 'string' || typeof payload.fam !== 'string' || typeof payload.exp !== 'number') return null;
+      return { userId: payload.sub, sessionFamily: payload.fam, expiresAtMs: payload.exp * 1000 };
     } catch {
       return null;
     }

@@ -37,6 +37,7 @@ export class MembersService {
         throw lastOwner('The last owner cannot be demoted: make another member owner first');
       }
       await repo.updateMemberRole(tx, organizationId, userId, role);
+      await this.ctx.accessCache.changed(tx, { kind: 'member', organizationId, userId });
       await recordAudit(tx, { organizationId, actorId, action: 'member.role_changed', subjectType: 'user', subjectId: userId, data: { from: target.role, to: role } });
       return { ...target, role };
     });
@@ -56,6 +57,7 @@ export class MembersService {
         throw lastOwner('The last owner cannot be removed');
       }
       await repo.deleteMembership(tx, organizationId, userId);
+      await this.ctx.accessCache.changed(tx, { kind: 'member', organizationId, userId });
       await recordAudit(tx, { organizationId, actorId, action: 'member.removed', subjectType: 'user', subjectId: userId, data: { role: target.role, email: target.user.email } });
     });
   }
@@ -68,6 +70,7 @@ export class MembersService {
         throw lastOwner('You are the last owner: make another member owner, or delete the organization');
       }
       await repo.deleteMembership(tx, organizationId, userId);
+      await this.ctx.accessCache.changed(tx, { kind: 'member', organizationId, userId });
       await recordAudit(tx, { organizationId, actorId: userId, action: 'member.left', subjectType: 'user', subjectId: userId, data: { role } });
     });
   }

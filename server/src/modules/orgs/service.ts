@@ -46,7 +46,9 @@ export class OrgsService {
   async remove(organizationId: string, actorId: string): Promise<void> {
     const deleted = await this.ctx.db.transaction(async (tx) => {
       await queueMediaPurge(this.ctx, tx, organizationId);
-      return repo.deleteOrganization(tx, organizationId);
+      const deleted = await repo.deleteOrganization(tx, organizationId);
+      if (deleted) await this.ctx.accessCache.changed(tx, { kind: 'org', id: organizationId });
+      return deleted;
     });
     if (!deleted) throw notFound('Organization');
     this.ctx.logger.info({ organizationId, actorId }, 'organization deleted');

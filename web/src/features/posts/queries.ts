@@ -9,10 +9,11 @@ export const postQuery = (postId: string) =>
     queryFn: () => call(api.GET('/api/v1/posts/{postId}', { params: { path: { postId } } })),
   });
 
-export const calendarQuery = (workspaceId: string, from: string, to: string) =>
+/** The slim calendar: at most `perDay` posts a day (with each day's total); all of them without it. */
+export const calendarQuery = (workspaceId: string, from: string, to: string, perDay?: number) =>
   queryOptions({
-    queryKey: ['calendar', workspaceId, from, to],
-    queryFn: () => call(api.GET('/api/v1/workspaces/{workspaceId}/calendar', { params: { path: { workspaceId }, query: { from, to } } })),
+    queryKey: ['calendar', workspaceId, from, to, perDay ?? 'all'],
+    queryFn: () => call(api.GET('/api/v1/workspaces/{workspaceId}/calendar', { params: { path: { workspaceId }, query: { from, to, ...(perDay ? { perDay } : {}) } } })),
   });
 
 export interface PostFilters {
