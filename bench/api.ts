@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon, { type Options, type Result } from 'autocannon';
@@ -18,7 +18,7 @@ export interface ApiScenario {
   durationSeconds: number;
   requests: number;
   requestsPerSecond: number;
-  /** This scenario's requests per second over hello world's, in the same run. */
+  /** This scenario's requests per second over its reference's in the same run: the bare Fastify route serving the same payload (calendars), else hello world. */
   ratio: number | null;
   latencyAvgMs: number;
   latencyP50Ms: number;
@@ -27,35 +27,32 @@ export interface ApiScenario {
   non2xx: number;
   errors: number;
   statusCodes: Record<string, number>;
+  /** Herald's SQL statements per request (Herald scenarios only). */
+  statementsPerRequest?: number;
 }
 
 export interface ApiResult {
   backend: 'pglite' | 'postgres';
-  calendar: { month: string; posts: number; channelsPerPost: number; responseBytes: number };
+  calendar: { month: string; posts: number; channelsPerPost: number; responseBytes: Record<string, number> };
   scenarios: ApiScenario[];
 }
 
 const BENCH_DB = 'herald_bench_api';
 const CHANNELS_PER_POST = 2;
+/** Requests per scenario whose SQL statements are counted (one at a time, after the load). */
+const COUNTED_REQUESTS = 50;
 
 /**
  * A real listening Herald (`herald api`, in its own process) under autocannon from this process, next
- * to a bare Fastify hello world measured in the same run as the reference.
+ * to a bare Fastify measured in the same run as the reference: hello world, and each calendar answer
+ * Herald gives, served from memory. SQL statements per request come from Herald's own counter
+ * (`herald_db_statements_total` on /metrics), read around requests sent one at a time.
  */
 export async function runApi(opts: ApiOptions): Promise<ApiResult> {
   const dataDir = await mkdtemp(join(tmpdir(), 'herald-bench-api-'));
   const databaseUrl = opts.backend === 'postgres' ? await createDatabase(BENCH_DB) : undefined;
   const children: Child[] = [];
   try {
-    const scenarios: ApiScenario[] = [];
-
-    const helloPort = await freePort();
-    const hello = await startChild({ name: 'hello world', args: [join('bench', 'hello.ts')], env: { PORT: String(helloPort) }, port: helloPort, readyPath: '/' });
-    children.push(hello);
-    const reference = await measure('hello world (bare Fastify)', { url: `${hello.url}/` }, opts, null);
-    scenarios.push(reference);
-    await hello.stop();
-
     const port = await freePort();
     const env = heraldEnv({ dataDir, publicUrl: `http://127.0.0.1:${port}`, databaseUrl, extra: { HOST: '127.0.0.1', PORT: String(port), ...opts.env } });
     const herald = await startChild({ name: 'herald api', args: [CLI, 'api'], env, port, readyPath: '/readyz' });
@@ -88,32 +85,64 @@ export async function runApi(opts: ApiOptions): Promise<ApiResult> {
         expect: 201,
       });
     });
-    const calendarPath = `/workspaces/${ws.id}/calendar?from=${ym}-01&to=${ym}-${String(days).padStart(2, '0')}`;
-    const calendarRes = await fetch(base + calendarPath, { headers: { authorization: `Bearer ${token}` } });
-    const calendarText = await calendarRes.text();
-    const calendar = JSON.parse(calendarText) as { days: { posts: unknown[] }[] };
-    const inMonth = calendar.days.reduce((n, d) => n + d.posts.length, 0);
-    if (inMonth !== opts.calendarPosts) throw new Error(`the calendar shows ${inMonth} posts, expected ${opts.calendarPosts}`);
-
     const headers = { authorization: `Bearer ${token}` };
-    scenarios.push(await measure(`GET calendar (month of ${opts.calendarPosts} posts)`, { url: base + calendarPath, headers }, opts, reference.requestsPerSecond));
+    const monthPath = `/workspaces/${ws.id}/calendar?from=${ym}-01&to=${ym}-${String(days).padStart(2, '0')}`;
+    const calendars = { 'month-4-a-day': `${monthPath}&perDay=4`, 'month-all': monthPath };
+    const payloadDir = join(dataDir, 'payloads');
+    await mkdir(payloadDir);
+    const responseBytes: Record<string, number> = {};
+    const etags: Record<string, string> = {};
+    for (const [name, path] of Object.entries(calendars)) {
+      const res = await fetch(base + path, { headers });
+      const text = await res.text();
+      if (res.status !== 200) throw new Error(`GET ${path}: ${res.status} ${text.slice(0, 200)}`);
+      const body = JSON.parse(text) as { days: { total: number; posts: unknown[] }[] };
+      const total = body.days.reduce((n, d) => n + d.total, 0);
+      if (total !== opts.calendarPosts) throw new Error(`the calendar counts ${total} posts, expected ${opts.calendarPosts}`);
+      responseBytes[name] = Buffer.byteLength(text);
+      etags[name] = res.headers.get('etag') ?? '';
+      await writeFile(join(payloadDir, `${name}.json`), text);
+    }
+
+    // The references, in the same run, while Herald sits idle.
+    const helloPort = await freePort();
+    const hello = await startChild({ name: 'bare Fastify', args: [join('bench', 'hello.ts')], env: { PORT: String(helloPort), PAYLOAD_DIR: payloadDir }, port: helloPort, readyPath: '/' });
+    children.push(hello);
+    const scenarios: ApiScenario[] = [];
+    const reference = await measure('hello world (bare Fastify)', { url: `${hello.url}/` }, opts, null);
+    scenarios.push(reference);
+    const bare: Record<string, number> = {};
+    for (const name of Object.keys(calendars)) {
+      const r = await measure(`bare Fastify: ${name} calendar from memory`, { url: `${hello.url}/payload/${name}` }, opts, null);
+      bare[name] = r.requestsPerSecond;
+      scenarios.push(r);
+    }
+    await hello.stop();
+
+    const counted = (path: string, extra: Record<string, string> = {}) => statementsPerRequest(herald.url, base + path, { ...headers, ...extra });
+    const herald200 = async (name: keyof typeof calendars) => {
+      const r = await measure(`GET calendar ${name} (${opts.calendarPosts} posts, 200)`, { url: base + calendars[name], headers }, opts, bare[name]!);
+      return { ...r, statementsPerRequest: await counted(calendars[name]) };
+    };
+    scenarios.push(await herald200('month-4-a-day'));
+    const revalidate = { ...headers, 'if-none-match': etags['month-4-a-day']! };
+    const notModified = await measure('GET calendar month-4-a-day, unchanged (If-None-Match → 304)', { url: base + calendars['month-4-a-day'], headers: revalidate }, opts, bare['month-4-a-day']!, 304);
+    scenarios.push({ ...notModified, statementsPerRequest: await counted(calendars['month-4-a-day'], { 'if-none-match': etags['month-4-a-day']! }) });
+    scenarios.push(await herald200('month-all'));
+    const me = await measure('GET /me (authenticated, trivial)', { url: `${base}/me`, headers }, opts, reference.requestsPerSecond);
+    scenarios.push({ ...me, statementsPerRequest: await counted('/me') });
 
     // Created posts go two months ahead, so the calendar month above keeps its size.
     const later = new Date(Date.UTC(month.getUTCFullYear(), month.getUTCMonth() + 2, 15, 10, 0)).toISOString();
-    scenarios.push(
-      await measure(
-        'POST create post (scheduled, 2 channels)',
-        {
-          url: `${base}/workspaces/${ws.id}/posts`,
-          method: 'POST',
-          headers: { ...headers, 'content-type': 'application/json' },
-          body: JSON.stringify({ text: 'A post created under load, scheduled for later.', channelIds, scheduledAt: later }),
-        },
-        opts,
-        reference.requestsPerSecond,
-      ),
-    );
-    return { backend: opts.backend, calendar: { month: ym, posts: inMonth, channelsPerPost: CHANNELS_PER_POST, responseBytes: Buffer.byteLength(calendarText) }, scenarios };
+    const create = {
+      url: `${base}/workspaces/${ws.id}/posts`,
+      method: 'POST' as const,
+      headers: { ...headers, 'content-type': 'application/json' },
+      body: JSON.stringify({ text: 'A post created under load, scheduled for later.', channelIds, scheduledAt: later }),
+    };
+    const created = await measure('POST create post (scheduled, 2 channels)', create, opts, reference.requestsPerSecond);
+    scenarios.push({ ...created, statementsPerRequest: await statementsPerRequest(herald.url, create.url, create.headers, create.body) });
+    return { backend: opts.backend, calendar: { month: ym, posts: opts.calendarPosts, channelsPerPost: CHANNELS_PER_POST, responseBytes }, scenarios };
   } finally {
     for (const child of children.reverse()) await child.stop();
     if (databaseUrl) await dropDatabase(BENCH_DB).catch((err: unknown) => log(`dropping ${BENCH_DB} failed: ${String(err)}`));
@@ -121,25 +150,47 @@ export async function runApi(opts: ApiOptions): Promise<ApiResult> {
   }
 }
 
-/** A short warm-up (JIT, caches, pools), then the measured run. */
-async function measure(name: string, request: Omit<Options, 'connections' | 'duration'>, opts: ApiOptions, helloRps: number | null): Promise<ApiScenario> {
+/** Herald's SQL statement counter around requests sent one at a time (nothing else runs meanwhile). */
+async function statementsPerRequest(heraldUrl: string, url: string, headers: Record<string, string>, body?: string): Promise<number> {
+  const read = async () => {
+    const text = await (await fetch(`${heraldUrl}/metrics`)).text();
+    const line = text.split('\n').find((l) => l.startsWith('herald_db_statements_total '));
+    if (!line) throw new Error('herald_db_statements_total is missing from /metrics');
+    return Number(line.split(' ')[1]);
+  };
+  const before = await read();
+  for (let i = 0; i < COUNTED_REQUESTS; i++) {
+    const res = await fetch(url, { method: body ? 'POST' : 'GET', headers, ...(body ? { body } : {}) });
+    await res.arrayBuffer();
+    if (res.status >= 400) throw new Error(`${url}: ${res.status}`);
+  }
+  return round(((await read()) - before) / COUNTED_REQUESTS, 2);
+}
+
+/**
+ * A short warm-up (JIT, caches, pools), then the measured run. `non2xx` counts answers other than
+ * `expected` (a 2xx by default; 304 for revalidation).
+ */
+async function measure(name: string, request: Omit<Options, 'connections' | 'duration'>, opts: ApiOptions, referenceRps: number | null, expected?: number): Promise<ApiScenario> {
   log(`${opts.backend}: ${name}`);
   await autocannon({ ...request, connections: opts.connections, duration: 2, timeout: 30 });
   const r: Result = await autocannon({ ...request, connections: opts.connections, duration: opts.durationSeconds, timeout: 30 });
   const rps = round(r.requests.average);
+  const statusCodes = Object.fromEntries(Object.entries(r.statusCodeStats).map(([code, s]) => [code, Number(s.count)]));
+  const unexpected = expected === undefined ? r.non2xx : Object.entries(statusCodes).reduce((n, [code, count]) => n + (Number(code) === expected ? 0 : count), 0);
   return {
     name,
     connections: opts.connections,
     durationSeconds: opts.durationSeconds,
     requests: r.requests.total,
     requestsPerSecond: rps,
-    ratio: helloRps ? rps / helloRps : null,
+    ratio: referenceRps ? rps / referenceRps : null,
     latencyAvgMs: round(r.latency.average, 2),
     latencyP50Ms: round(r.latency.p50, 2),
     latencyP99Ms: round(r.latency.p99, 2),
     latencyMaxMs: round(r.latency.max, 2),
-    non2xx: r.non2xx,
+    non2xx: unexpected,
     errors: r.errors,
-    statusCodes: Object.fromEntries(Object.entries(r.statusCodeStats).map(([code, s]) => [code, Number(s.count)])),
+    statusCodes,
   };
 }

@@ -149,12 +149,16 @@ function markdown(r: { started: string; machine: Machine; env: Record<string, st
   }
   if (r.api.length > 0) {
     lines.push('', '### API: requests per second and latency (autocannon)', '');
-    lines.push('| database | scenario | connections | req/s | % of hello world | latency p50 (ms) | p99 (ms) | non-2xx | errors |');
-    lines.push('|---|---|---|---|---|---|---|---|---|');
+    lines.push('Reference: the bare Fastify route serving the same payload from memory (calendars), else hello world; same run.', '');
+    lines.push('| database | scenario | connections | req/s | % of reference | latency p50 (ms) | p99 (ms) | SQL statements / request | unexpected status | errors |');
+    lines.push('|---|---|---|---|---|---|---|---|---|---|');
     for (const a of r.api) {
       for (const s of a.scenarios) {
-        lines.push(`| ${a.backend} | ${s.name} | ${s.connections} | ${s.requestsPerSecond} | ${s.ratio === null ? '—' : `${percentOf(s.ratio)} %`} | ${s.latencyP50Ms} | ${s.latencyP99Ms} | ${s.non2xx} | ${s.errors} |`);
+        lines.push(
+          `| ${a.backend} | ${s.name} | ${s.connections} | ${s.requestsPerSecond} | ${s.ratio === null ? '—' : `${percentOf(s.ratio)} %`} | ${s.latencyP50Ms} | ${s.latencyP99Ms} | ${s.statementsPerRequest ?? '—'} | ${s.non2xx} | ${s.errors} |`,
+        );
       }
+      lines.push(`| ${a.backend} | answer sizes (bytes) | ${Object.entries(a.calendar.responseBytes).map(([k, v]) => `${k}: ${v}`).join(', ')} | | | | | | | |`);
     }
   }
   return `${lines.join('\n')}\n`;

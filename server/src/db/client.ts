@@ -13,6 +13,7 @@ import pg from 'pg';
 import type { Config } from '../config.js';
 import { pgliteTemplate } from './pglite-template.js';
 import * as schema from './schema.js';
+import { countPgliteStatements, countPoolStatements, type StatementCounter } from './statements.js';
 
 export type Schema = typeof schema;
 /** The handle repositories take: the database itself or a transaction on it. */
@@ -35,22 +36,31 @@ export interface Database {
   /** Applied migrations vs. the ones shipped with this build. */
   migrationStatus(): Promise<{ applied: number; expected: number }>;
   ping(): Promise<void>;
+  /**
+   * Runs hand-written SQL as a named prepared statement on PostgreSQL (parsed and planned once per
+   * connection; `name` must be unique to `text`), as a plain extended-protocol query on PGlite.
+   */
+  prepared<T>(name: string, text: string, values: unknown[]): Promise<T[]>;
+  /** SQL statements sent so far by this process through this handle (see statements.ts). */
+  statements(): number;
   close(): Promise<void>;
 }
 
 export async function openDatabase(config: Config['database']): Promise<Database> {
   if (config.kind === 'pglite') {
     const pglite = await openPglite(config.dir);
+    const counter = countPgliteStatements(pglite);
     const db = drizzlePglite(pglite, { schema }) as unknown as Db;
-    return makeDatabase(db, 'pglite', pglite, undefined, async () => {
+    return makeDatabase(db, 'pglite', pglite, undefined, counter, async () => {
       await migratePglite(drizzlePglite(pglite, { schema }), { migrationsFolder: MIGRATIONS_DIR });
     }, () => pglite.close());
   }
   const pool = new pg.Pool({ connectionString: config.url, max: config.poolSize });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
+  const counter = countPoolStatements(pool);
   const db = drizzlePg(pool, { schema }) as unknown as Db;
-  return makeDatabase(db, 'postgres', undefined, pool, async () => {
+  return makeDatabase(db, 'postgres', undefined, pool, counter, async () => {
     const client = await pool.connect();
     try {
       await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
@@ -78,6 +88,7 @@ function makeDatabase(
   kind: 'pglite' | 'postgres',
   pglite: PGlite | undefined,
   pool: pg.Pool | undefined,
+  counter: StatementCounter,
   migrate: () => Promise<void>,
   close: () => Promise<void>,
 ): Database {
@@ -98,6 +109,11 @@ function makeDatabase(
     },
     async ping() {
       await db.execute(sql`select 1`);
+    },
+    statements: () => counter.count,
+    async prepared<T>(name: string, text: string, values: unknown[]): Promise<T[]> {
+      if (pool) return (await pool.query({ name, text, values })).rows as T[];
+      return (await pglite!.query<T>(text, values)).rows;
     },
     close,
   };

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { AppContext } from '../context.js';
 
 /** Prometheus metrics at /metrics and the health probes /healthz and /readyz. */
@@ -12,6 +12,18 @@ export function registerObservability(app: FastifyInstance, ctx: AppContext): vo
     labelNames: ['method', 'route', 'status_code'] as const,
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [registry],
+  });
+
+  let reported = 0;
+  new Counter({
+    name: 'herald_db_statements_total',
+    help: 'SQL statements this process sent to its database (transaction BEGIN and COMMIT included)',
+    registers: [registry],
+    collect() {
+      const now = ctx.database.statements();
+      this.inc(now - reported);
+      reported = now;
+    },
   });
 
   app.addHook('onResponse', async (request, reply) => {

@@ -1,5 +1,4 @@
-import { sql, type SQL } from 'drizzle-orm';
-import { rowsOf, type Db } from '../../db/client.js';
+import type { Database } from '../../db/client.js';
 import type { PostStatus } from '../../db/schema.js';
 
 /**
@@ -31,26 +30,41 @@ export interface CalendarRow {
   dayTotal: number;
 }
 
-/** Posts of the workspace in [from 00:00, to+1 00:00) local time; `ws` is a CTE with its id and timezone. */
-function postsInRange(r: CalendarRange): SQL {
-  return sql`posts p
-    where p.workspace_id = ws.id and p.organization_id = ${r.organizationId}
-      and p.calendar_at >= (${r.from}::date::timestamp at time zone ws.timezone)
-      and p.calendar_at < ((${r.to}::date + 1)::timestamp at time zone ws.timezone)`;
-}
+/**
+ * Hand-written SQL run as named prepared statements (parsed and planned once per connection on
+ * PostgreSQL). Parameters: $1 workspace, $2 organization, $3 from, $4 to (local dates), $5 perDay (rows only).
+ */
+const WORKSPACE = `with ws as (select w.id, w.timezone from workspaces w where w.id = $1 and w.organization_id = $2)`;
+const IN_RANGE = `posts p where p.workspace_id = ws.id and p.organization_id = $2
+  and p.calendar_at >= ($3::date::timestamp at time zone ws.timezone)
+  and p.calendar_at < (($4::date + 1)::timestamp at time zone ws.timezone)`;
+const DIGEST = `md5(coalesce(string_agg(p.id::text || '.' || p.xmin::text, ',' order by p.calendar_at, p.id), ''))`;
 
-function workspace(r: CalendarRange): SQL {
-  return sql`select w.id, w.timezone from workspaces w where w.id = ${r.workspaceId} and w.organization_id = ${r.organizationId}`;
-}
+const VERSION_SQL = `${WORKSPACE}
+  select ws.timezone, (select ${DIGEST} from ${IN_RANGE}) as digest from ws`;
 
-const digestOf = sql`md5(coalesce(string_agg(p.id::text || '.' || p.xmin::text, ',' order by p.calendar_at, p.id), ''))`;
+const ROWS_SQL = `${WORKSPACE},
+  month as (
+    select p.id, p.status, p.calendar_at, p.text, p.platforms, p.in_flight, p.xmin,
+      to_char(p.calendar_at at time zone ws.timezone, 'YYYY-MM-DD') as day
+    from ws, ${IN_RANGE}
+  ),
+  ranked as (
+    select m.*, row_number() over (partition by m.day order by m.calendar_at, m.id) as day_rank, count(*) over (partition by m.day) as day_total
+    from month m
+  )
+  select ws.timezone, (select ${DIGEST} from month p) as digest,
+    r.day, r.id, r.status, (extract(epoch from r.calendar_at) * 1000)::float8 as "atMs",
+    left(btrim(split_part(btrim(r.text, E' \\t\\r\\n'), E'\\n', 1), E' \\t\\r'), 200) as "firstLine",
+    r.platforms, r.in_flight as "inFlight", r.day_total::int as "dayTotal"
+  from ws left join ranked r on r.day_rank <= coalesce($5::bigint, 9223372036854775807)
+  order by r.calendar_at, r.id`;
+
+const params = (r: CalendarRange) => [r.workspaceId, r.organizationId, r.from, r.to];
 
 /** The workspace's time zone and the range's digest; null when the workspace does not exist. */
-export async function calendarVersion(db: Db, r: CalendarRange): Promise<{ timezone: string; digest: string } | null> {
-  const rows = rowsOf<{ timezone: string; digest: string }>(
-    await db.execute(sql`with ws as (${workspace(r)})
-      select ws.timezone, (select ${digestOf} from ${postsInRange(r)}) as digest from ws`),
-  );
+export async function calendarVersion(database: Database, r: CalendarRange): Promise<{ timezone: string; digest: string } | null> {
+  const rows = await database.prepared<{ timezone: string; digest: string }>('calendar_version_v1', VERSION_SQL, params(r));
   return rows[0] ?? null;
 }
 
@@ -58,26 +72,9 @@ export async function calendarVersion(db: Db, r: CalendarRange): Promise<{ timez
  * The range's posts, at most `perDay` per local day (the earliest), with each day's total, the time
  * zone and the digest; null when the workspace does not exist.
  */
-export async function calendarRows(db: Db, r: CalendarRange, perDay: number | null): Promise<{ timezone: string; digest: string; rows: CalendarRow[] } | null> {
+export async function calendarRows(database: Database, r: CalendarRange, perDay: number | null): Promise<{ timezone: string; digest: string; rows: CalendarRow[] } | null> {
   type Raw = Omit<CalendarRow, 'day'> & { day: string | null; timezone: string; digest: string };
-  const raw = rowsOf<Raw>(
-    await db.execute(sql`with ws as (${workspace(r)}),
-      month as (
-        select p.id, p.status, p.calendar_at, p.text, p.platforms, p.in_flight, p.xmin,
-          to_char(p.calendar_at at time zone ws.timezone, 'YYYY-MM-DD') as day
-        from ws, ${postsInRange(r)}
-      ),
-      ranked as (
-        select m.*, row_number() over (partition by m.day order by m.calendar_at, m.id) as day_rank, count(*) over (partition by m.day) as day_total
-        from month m
-      )
-      select ws.timezone, (select ${digestOf} from month p) as digest,
-        r.day, r.id, r.status, (extract(epoch from r.calendar_at) * 1000)::float8 as "atMs",
-        left(btrim(split_part(btrim(r.text, E' \\t\\r\\n'), E'\\n', 1), E' \\t\\r'), 200) as "firstLine",
-        r.platforms, r.in_flight as "inFlight", r.day_total::int as "dayTotal"
-      from ws left join ranked r on ${perDay === null ? sql`true` : sql`r.day_rank <= ${perDay}`}
-      order by r.calendar_at, r.id`),
-  );
+  const raw = await database.prepared<Raw>('calendar_rows_v1', ROWS_SQL, [...params(r), perDay]);
   const first = raw[0];
   if (!first) return null;
   const rows: CalendarRow[] = [];

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { DateTime } from 'luxon';
-import type { Db } from '../../db/client.js';
+import type { Database } from '../../db/client.js';
 import { badRequest, notFound } from '../../lib/errors.js';
 import { calendarRows, calendarVersion, type CalendarRange, type CalendarRow } from './calendar.repo.js';
 import type { Calendar, CalendarPost, CalendarQuery } from './schemas.js';
@@ -8,6 +7,7 @@ import type { Calendar, CalendarPost, CalendarQuery } from './schemas.js';
 /** Bumped whenever the calendar's answer changes shape, so no client keeps an answer of an older build. */
 const PAYLOAD_VERSION = 'c1';
 const MAX_DAYS = 62;
+const DAY_MS = 86_400_000;
 
 export type CalendarAnswer = { notModified: true; etag: string } | { notModified: false; etag: string; calendar: Calendar };
 
@@ -16,17 +16,17 @@ export type CalendarAnswer = { notModified: true; etag: string } | { notModified
  * rest is on GET /posts/{id}), at most `perDay` per day with each day's total. One statement per
  * answer; with a matching If-None-Match, one cheaper statement (the range's digest) and a 304.
  */
-export async function calendar(db: Db, organizationId: string, workspaceId: string, query: CalendarQuery, ifNoneMatch: string | undefined): Promise<CalendarAnswer> {
+export async function calendar(database: Database, organizationId: string, workspaceId: string, query: CalendarQuery, ifNoneMatch: string | undefined): Promise<CalendarAnswer> {
   const days = daysBetween(query.from, query.to);
   const range: CalendarRange = { organizationId, workspaceId, from: query.from, to: query.to };
   const perDay = query.perDay ?? null;
   if (ifNoneMatch) {
-    const version = await calendarVersion(db, range);
+    const version = await calendarVersion(database, range);
     if (!version) throw notFound('Workspace');
     const etag = etagOf(range, perDay, version);
     if (matches(ifNoneMatch, etag)) return { notModified: true, etag };
   }
-  const found = await calendarRows(db, range, perDay);
+  const found = await calendarRows(database, range, perDay);
   if (!found) throw notFound('Workspace');
   const byDay = new Map<string, { total: number; posts: CalendarPost[] }>();
   for (const row of found.rows) {
@@ -56,13 +56,16 @@ function toCalendarPost(row: CalendarRow): CalendarPost {
 
 /** The local dates from..to (inclusive); calendar dates, so no time zone is involved. */
 function daysBetween(from: string, to: string): string[] {
-  const start = DateTime.fromISO(from, { zone: 'utc' });
-  const last = DateTime.fromISO(to, { zone: 'utc' });
-  if (!start.isValid || !last.isValid) throw badRequest('invalid_range', 'from and to must be valid dates');
-  const count = Math.round(last.diff(start, 'days').days) + 1;
+  const start = Date.parse(`${from}T00:00:00Z`);
+  const last = Date.parse(`${to}T00:00:00Z`);
+  // Date.parse rolls over impossible dates (2030-02-30 → March 2); a round trip finds them.
+  if (Number.isNaN(start) || Number.isNaN(last) || new Date(start).toISOString().slice(0, 10) !== from || new Date(last).toISOString().slice(0, 10) !== to) {
+    throw badRequest('invalid_range', 'from and to must be valid dates');
+  }
+  const count = Math.round((last - start) / DAY_MS) + 1;
   if (count > MAX_DAYS) throw badRequest('range_too_long', `A calendar covers at most ${MAX_DAYS} days`);
   const days: string[] = [];
-  for (let d = 0; d < count; d++) days.push(start.plus({ days: d }).toISODate()!);
+  for (let d = 0; d < count; d++) days.push(new Date(start + d * DAY_MS).toISOString().slice(0, 10));
   return days;
 }
 

@@ -76,11 +76,11 @@ export async function postRoutes(app: App, ctx: AppContext): Promise<void> {
       response: { 200: CalendarSchema, 304: z.null(), ...errorResponses },
     },
     // The answer is built here from typed rows; plain JSON.stringify instead of re-encoding it through Zod.
-    serializerCompiler: () => (data) => JSON.stringify(data),
+    serializerCompiler: ({ httpStatus }) => (httpStatus === '304' ? () => '' : (data) => JSON.stringify(data)),
     handler: async (request, reply) => {
-      const answer = await calendar(ctx.db, requireScope(request).organizationId, request.params.workspaceId, request.query, request.headers['if-none-match']);
+      const answer = await calendar(ctx.database, requireScope(request).organizationId, request.params.workspaceId, request.query, request.headers['if-none-match']);
       void reply.header('etag', answer.etag).header('cache-control', 'private, no-cache');
-      if (answer.notModified) return reply.status(304).send(null);
+      if (answer.notModified) return reply.status(304).removeHeader('content-type').send(null);
       return answer.calendar;
     },
   });
