@@ -6,9 +6,11 @@
  *   npm run bench -- --targets 500 --only scheduler --db pglite     a quick one while developing
  *
  * Options: --targets N (10000) --channels N (5 per post) --latency MS (50) --timeout S (300)
- *          --db pglite,postgres --only scheduler|api --duration S (10, per API scenario)
+ *          --db pglite,postgres --only scheduler|api|startup --duration S (10, per API scenario)
  *          --connections N (10) --calendar-posts N (500) --env KEY=VALUE (repeatable; Herald setting)
+ *          --startup-runs N (3) --startup-node PATH (repeatable: start-up under another Node binary too)
  */
+import { spawnSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +18,7 @@ import { parseArgs } from 'node:util';
 import { runApi, type ApiResult } from './api.js';
 import { log, postgresAvailable, ROOT } from './lib.js';
 import { runScheduler, SetupTooSlowError, type SchedulerResult } from './scheduler.js';
+import { runStartup, type StartupResult } from './startup.js';
 
 const { values } = parseArgs({
   options: {
@@ -30,8 +33,13 @@ const { values } = parseArgs({
     'calendar-posts': { type: 'string', default: '500' },
     env: { type: 'string', multiple: true, default: [] },
     label: { type: 'string' },
+    'startup-runs': { type: 'string', default: '3' },
+    'startup-node': { type: 'string', multiple: true, default: [] },
   },
 });
+const only = values.only;
+if (only !== undefined && !['scheduler', 'api', 'startup'].includes(only)) throw new Error(`--only: unknown part ${only}`);
+const runs = (part: 'scheduler' | 'api' | 'startup') => only === undefined || only === part;
 
 const int = (name: keyof typeof values, v: string | undefined) => {
   const n = Number(v);
@@ -69,7 +77,16 @@ async function main() {
 
   const scheduler: SchedulerResult[] = [];
   const api: ApiResult[] = [];
-  if (values.only !== 'api') {
+  const startup: StartupResult[] = [];
+  if (runs('startup')) {
+    // Start-up is measured on the build users run (server/bin/herald.mjs); build it if sources changed.
+    const build = spawnSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs')], { cwd: ROOT, stdio: ['ignore', 2, 2] });
+    if (build.status !== 0) throw new Error('build failed');
+    for (const node of [process.execPath, ...(values['startup-node'] ?? [])]) {
+      startup.push(await runStartup({ runs: int('startup-runs', values['startup-runs']), node }));
+    }
+  }
+  if (runs('scheduler')) {
     for (const backend of chosen) {
       log(`scheduler on ${backend}`);
       const options = {
@@ -89,7 +106,7 @@ async function main() {
       }
     }
   }
-  if (values.only !== 'scheduler') {
+  if (runs('api')) {
     for (const backend of chosen) {
       log(`API on ${backend}`);
       api.push(
@@ -105,7 +122,7 @@ async function main() {
   }
 
   const finished = new Date();
-  const report = { label: values.label ?? null, started: started.toISOString(), finished: finished.toISOString(), machine: { ...machine, loadAverageAtEnd: loadavg().map((n) => Math.round(n * 100) / 100) }, env: extraEnv, scheduler, api };
+  const report = { label: values.label ?? null, started: started.toISOString(), finished: finished.toISOString(), machine: { ...machine, loadAverageAtEnd: loadavg().map((n) => Math.round(n * 100) / 100) }, env: extraEnv, startup, scheduler, api };
   const dir = join(ROOT, 'bench', 'results');
   await mkdir(dir, { recursive: true });
   const file = join(dir, `${started.toISOString().replace(/[:.]/g, '-')}.json`);
@@ -130,12 +147,23 @@ interface Machine {
   loadAverageAtStart: number[];
 }
 
-function markdown(r: { started: string; machine: Machine; env: Record<string, string>; scheduler: SchedulerResult[]; api: ApiResult[] }): string {
+function markdown(r: { started: string; machine: Machine; env: Record<string, string>; startup: StartupResult[]; scheduler: SchedulerResult[]; api: ApiResult[] }): string {
   const lines: string[] = [];
   const m = r.machine;
   lines.push(`\n## Herald benchmark, ${r.started}`, '');
   lines.push(`Machine: ${m.cpus} × ${m.cpuModel}, ${m.memoryGb} GB, Node ${m.node}, PostgreSQL ${m.postgres ?? 'n/a'}, load average at start ${JSON.stringify(m.loadAverageAtStart)}`);
   if (Object.keys(r.env).length > 0) lines.push(`Herald settings: ${Object.entries(r.env).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+  if (r.startup.length > 0) {
+    const label = { 'pglite-first': 'bare PGlite, new directory', 'pglite-restart': 'bare PGlite, existing directory', 'herald-first': '`herald start`, new data directory', 'herald-restart': '`herald start`, existing data directory' };
+    lines.push('', `### Start-up: spawn to ready (/readyz 200; bare PGlite: \`select 1\` answered), median of ${r.startup[0]?.runs ?? 0} [min–max]`, '');
+    lines.push('| Node | what | ready (ms) | peak RSS (MB) |');
+    lines.push('|---|---|---|---|');
+    for (const s of r.startup) {
+      for (const c of s.scenarios) {
+        lines.push(`| ${s.node} | ${label[c.name]} | ${c.readyMs.median} [${c.readyMs.min}–${c.readyMs.max}] | ${c.peakRssMb.median} [${c.peakRssMb.min}–${c.peakRssMb.max}] |`);
+      }
+    }
+  }
   if (r.scheduler.length > 0) {
     lines.push('', '### Scheduler: targets due at the same instant, sandbox latency per call', '');
     lines.push('| database | targets (posts × channels) | latency | throughput (targets/s) | drain (s) | first (ms) | lateness p50 (ms) | p99 (ms) | max (ms) | published exactly once | attempts | CPU s Herald / PostgreSQL | machine busy | setup (posts/s) |');
