@@ -6,6 +6,7 @@ import { INSTAGRAM_SCOPES, InstagramProvider } from '../src/integrations/social/
 import type { Credentials, MediaItem } from '../src/integrations/social/provider.js';
 import { FakeMetaGraph, graphErrors, serveMedia } from './fakes/meta-graph.js';
 import { jpeg, png, video } from './media-fixtures.js';
+import { abortWhen, quietCount } from './helpers/abort.js';
 
 const REDIRECT = 'https://herald.example/api/v1/oauth/instagram/callback';
 const IG = '17841400000000001';
@@ -69,6 +70,21 @@ beforeEach(() => {
 });
 
 describe('connecting Instagram through Facebook Login', () => {
+  it('stops at once when Herald abandons the call while a container processes, and publishes nothing', async () => {
+    // Real waits of a minute between polls: only the abort can end them within the test's time.
+    const slow = new InstagramProvider(config, { polling: { intervalMs: 60_000, maxIntervalMs: 60_000, maxWaitMs: 240_000 } });
+    fake.processingPolls.video = 1000;
+    const reads = () => fake.requests.filter((r) => r.method === 'GET' && r.params.fields === 'status_code,status').length;
+    const before = reads();
+    const controller = abortWhen(() => reads() > before);
+    const err = await slow.publish(account, { text: 'abandoned reel', media: [reel()] }, 'i-abort', { signal: controller.signal }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TransientError);
+    const sent = fake.requests.length;
+    expect(await quietCount(() => fake.requests.length)).toBe(sent);
+    expect(fake.requestsTo('POST', `${IG}/media_publish`)).toHaveLength(0);
+    fake.processingPolls.video = 2;
+  });
+
   it('asks for the Instagram publishing scopes on the versioned dialog', () => {
     const url = new URL(provider.oauth.authorizeUrl('s-9', newPkce(), REDIRECT));
     expect(url.pathname).toBe('/v26.0/dialog/oauth');

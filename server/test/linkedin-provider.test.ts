@@ -8,6 +8,7 @@ import { toLittleText } from '../src/integrations/social/linkedin/linkedin.text.
 import type { Credentials, MediaItem } from '../src/integrations/social/provider.js';
 import { APPROVED_SCOPES, FakeLinkedIn } from './fakes/linkedin.js';
 import { jpeg, png, video } from './media-fixtures.js';
+import { abortWhen, quietCount } from './helpers/abort.js';
 
 const REDIRECT = 'http://localhost:8080/api/channels/linkedin/callback';
 const VERSION = '202610';
@@ -19,7 +20,7 @@ let mediaServer: Server;
 let mediaBase = '';
 const mediaFiles = new Map<string, Buffer>();
 
-function newProvider(version = VERSION): LinkedInProvider {
+function newProvider(version = VERSION, videoWait = { pollMs: 5, maxWaitMs: 2000 }): LinkedInProvider {
   const app = loadConfig({
     LINKEDIN_CLIENT_ID: 'li-client',
     LINKEDIN_CLIENT_SECRET: 'li-secret',
@@ -27,7 +28,7 @@ function newProvider(version = VERSION): LinkedInProvider {
     HERALD_LINKEDIN_API_URL: fake.baseUrl,
     HERALD_LINKEDIN_VERSION: version,
   }).social.linkedin;
-  return new LinkedInProvider(app, { videoWait: { pollMs: 5, maxWaitMs: 2000 } });
+  return new LinkedInProvider(app, { videoWait });
 }
 
 /** Media served by a local HTTP server, read back over HTTP as Herald's media store would. */
@@ -250,6 +251,20 @@ describe('publishing', () => {
     expect((post.body.content as { media: { id: string } }).media.id).toMatch(/^urn:li:video:/);
     const statusChecks = fake.requests.filter((r) => r.path.startsWith('/rest/videos/urn%3Ali%3Avideo%3A'));
     expect(statusChecks.length).toBeGreaterThanOrEqual(3); // PROCESSING twice, then AVAILABLE
+  });
+
+  it('stops at once when Herald abandons the call while LinkedIn processes the video, and posts nothing', async () => {
+    const slow = newProvider(VERSION, { pollMs: 60_000, maxWaitMs: 120_000 });
+    const token = fake.issueToken();
+    fake.videoPartBytes = 1000;
+    const posts = fake.posts.length;
+    const start = fake.requests.length;
+    const controller = abortWhen(() => fake.requests.slice(start).some((r) => r.path.startsWith('/rest/videos/urn%3Ali%3Avideo%3A')));
+    const err = await slow.publish(account(orgUrn, token), { text: 'Abandoned video', media: [media('video', 'video/mp4', video({ mdatBytes: 2500 }))] }, 'key-abort', { signal: controller.signal }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TransientError);
+    const sent = fake.requests.length;
+    expect(await quietCount(() => fake.requests.length)).toBe(sent);
+    expect(fake.posts.length).toBe(posts);
   });
 
   it('fails with LinkedIn’s reason when the video cannot be processed, without posting', async () => {

@@ -10,6 +10,7 @@ import { TikTokProvider } from '../src/integrations/social/tiktok/tiktok.provide
 import { planChunks } from '../src/integrations/social/tiktok/upload.js';
 import { FakeTikTok } from './fakes/tiktok.js';
 import { jpeg, png, video, webp } from './media-fixtures.js';
+import { abortWhen, quietCount } from './helpers/abort.js';
 
 const MB = 1024 * 1024;
 const REDIRECT = 'https://herald.example/api/v1/connections/tiktok/callback/';
@@ -254,6 +255,19 @@ describe('TikTok publishing', () => {
     expect(published.platformPostId).toBe(post.id);
     expect(published.permalink).toBe(`https://www.tiktok.com/@herald.bakery/video/${post.id}`);
     expect(Buffer.concat(newestSession().chunks).equals(clip)).toBe(true);
+  });
+
+  it('stops at once when Herald abandons the call while TikTok processes it, and polls no more', async () => {
+    // A minute between status polls: only the abort can end the wait within the test's time.
+    const p = provider({ pollIntervalMs: 60_000, publishWaitMs: 120_000 });
+    const account = await connect(p);
+    const start = fake.received.length;
+    const controller = abortWhen(() => fake.received.slice(start).some((r) => r.endpoint === 'status'));
+    const err = await p.publish(account, { text: 'Handed over, then abandoned', media: [item('clip.mp4', { durationSeconds: 14 })] }, key(), { signal: controller.signal }).catch((e: unknown) => e);
+    // The video is with TikTok already: the outcome is unknown (the reconciler asks), not a failure.
+    expect(err).toBeInstanceOf(UnknownOutcomeError);
+    const sent = fake.received.length;
+    expect(await quietCount(() => fake.received.length)).toBe(sent);
   });
 
   it('uploads a larger video in sequential chunks as documented', async () => {

@@ -10,6 +10,7 @@ import { CONTENT_RULES } from '../src/integrations/social/rules.js';
 import { XProvider } from '../src/integrations/social/x/x.provider.js';
 import { FakeX } from './fakes/x.js';
 import { animatedGif, jpeg, png, video, webp } from './media-fixtures.js';
+import { abortWhen, quietCount } from './helpers/abort.js';
 
 const CLIENT = { clientId: 'x-client-id', clientSecret: 'x-client-secret', redirectUris: ['http://localhost:8080/api/v1/connections/x/callback'] };
 const REDIRECT = CLIENT.redirectUris[0]!;
@@ -270,6 +271,22 @@ describe('X publishing', () => {
     const tweet = fake.tweets.get(published.platformPostId)!;
     expect(tweet.mediaKeys).toHaveLength(1);
     expect(fake.uploads.get(polls[0]!.query.media_id!)!.state).toBe('succeeded');
+  });
+
+  it('stops at once when Herald abandons the call while X processes the video, and sends nothing more', async () => {
+    // X asks to check again in 30 s: only the abort can end this wait within the test's time.
+    fake.processing = { steps: ['pending', 'succeeded'], checkAfterSecs: 30, failure: '' };
+    const text = uniqueText('Never posted');
+    const finalized = fake.routeCount('POST /2/media/upload/:id/finalize');
+    const polls = fake.routeCount('GET /2/media/upload');
+    const controller = abortWhen(() => fake.routeCount('POST /2/media/upload/:id/finalize') > finalized);
+    const item = media('clip.mp4', video({ mdatBytes: 1024 * 1024 }), 'video/mp4', { durationSeconds: 5 });
+    const err = await provider.publish(freshAccount(), { text, media: [item] }, 'key-abort', { signal: controller.signal }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TransientError);
+    const sent = fake.requests.length;
+    expect(await quietCount(() => fake.requests.length)).toBe(sent);
+    expect(fake.routeCount('GET /2/media/upload')).toBe(polls);
+    expect([...fake.tweets.values()].some((t) => t.sentText === text)).toBe(false);
   });
 
   it('publishes an animated GIF (no text) through the chunked upload', async () => {

@@ -110,3 +110,24 @@ export function excerpt(text: string, max = 300): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   return flat.length > max ? `${flat.slice(0, max)}…` : flat;
 }
+
+/**
+ * Waits `ms` (a poll interval) unless Herald abandons the call first: then it ends at once with the
+ * error `abandoned` gives, because only the caller knows whether anything was already sent (a post
+ * handed over is an unknown outcome; a media upload not yet posted is transient).
+ */
+export async function waitOrAbandon(ms: number, signal: AbortSignal | undefined, abandoned: () => Error): Promise<void> {
+  if (signal?.aborted) throw abandoned();
+  if (!signal) return new Promise((resolve) => setTimeout(resolve, ms));
+  await new Promise<void>((resolve, reject) => {
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(abandoned());
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}

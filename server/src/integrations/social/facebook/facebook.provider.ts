@@ -1,5 +1,5 @@
 import { RejectedError, UnknownOutcomeError } from '../errors.js';
-import type { Account, Credentials, PostMetrics, Published, PublishContent, SocialProvider } from '../provider.js';
+import type { Account, CallOptions, Credentials, PostMetrics, Published, PublishContent, SocialProvider } from '../provider.js';
 import { CONTENT_RULES } from '../rules.js';
 import { GraphClient, str, type MetaApp } from '../graph/graph-client.js';
 import { MetaLogin } from '../graph/graph-oauth.js';
@@ -47,9 +47,9 @@ export class FacebookProvider implements SocialProvider {
     this.oauth = new MetaLogin(app, this.graph, FACEBOOK_SCOPES, pageTargets);
   }
 
-  async publish(account: PageAccount, content: PublishContent, idempotencyKey: string): Promise<Published> {
+  async publish(account: PageAccount, content: PublishContent, idempotencyKey: string, opts?: CallOptions): Promise<Published> {
     this.memo.remember(idempotencyKey, content);
-    return publishToPage(this.graph, account.externalId, account.credentials.accessToken, content);
+    return publishToPage(this.graph.with(opts), account.externalId, account.credentials.accessToken, content);
   }
 
   /**
@@ -57,13 +57,14 @@ export class FacebookProvider implements SocialProvider {
    * media is unknown) for one with exactly the text that was sent. Without `expected`, only what this
    * process published can be matched (UnknownOutcomeError otherwise).
    */
-  async findPublished(account: PageAccount, idempotencyKey: string, since: Date, expected?: ExpectedPost): Promise<Published | null> {
+  async findPublished(account: PageAccount, idempotencyKey: string, since: Date, expected?: ExpectedPost, opts?: CallOptions): Promise<Published | null> {
+    const graph = this.graph.with(opts);
     const want = this.memo.expected(this.displayName, idempotencyKey, expected);
     const hasVideo = want.media?.some((m) => m.kind === 'video');
     const edges: ('posts' | 'videos')[] = hasVideo === undefined ? ['posts', 'videos'] : hasVideo ? ['videos'] : ['posts'];
     let complete = true;
     for (const edge of edges) {
-      const found = await this.findOn(account, edge, want.text, since);
+      const found = await this.findOn(graph, account, edge, want.text, since);
       if (found.published) return found.published;
       complete &&= found.complete;
     }
@@ -71,10 +72,10 @@ export class FacebookProvider implements SocialProvider {
     return null;
   }
 
-  private async findOn(account: PageAccount, edge: 'posts' | 'videos', text: string, since: Date): Promise<{ published?: Published; complete: boolean }> {
+  private async findOn(graph: GraphClient, account: PageAccount, edge: 'posts' | 'videos', text: string, since: Date): Promise<{ published?: Published; complete: boolean }> {
     const token = account.credentials.accessToken;
     const textField = edge === 'videos' ? 'description' : 'message';
-    const { items, complete } = await this.graph.list(
+    const { items, complete } = await graph.list(
       `${account.externalId}/${edge}`,
       token,
       { fields: `id,${textField},created_time,permalink_url`, since: Math.floor((since.getTime() - SKEW_MS) / 1000), limit: 100 },
@@ -85,14 +86,14 @@ export class FacebookProvider implements SocialProvider {
       .filter((p) => p.id && p.at && p.at.getTime() >= since.getTime() - SKEW_MS && sameText(text, p.text))
       .sort((a, b) => (a.at?.getTime() ?? 0) - (b.at?.getTime() ?? 0))[0];
     if (!first?.id) return { complete };
-    const permalink = first.link ? (first.link.startsWith('/') ? `https://www.facebook.com${first.link}` : first.link) : await postPermalink(this.graph, first.id, token);
+    const permalink = first.link ? (first.link.startsWith('/') ? `https://www.facebook.com${first.link}` : first.link) : await postPermalink(graph, first.id, token);
     return { published: { platformPostId: first.id, permalink, publishedAt: first.at }, complete };
   }
 
   /** DELETE /{post-id} (or /{video-id}). A post already gone counts as deleted. */
-  async delete(account: PageAccount, platformPostId: string): Promise<void> {
+  async delete(account: PageAccount, platformPostId: string, opts?: CallOptions): Promise<void> {
     try {
-      const body = await this.graph.delete(platformPostId, account.credentials.accessToken);
+      const body = await this.graph.with(opts).delete(platformPostId, account.credentials.accessToken);
       if (body.success === false) throw new RejectedError('Facebook refused to delete the post');
     } catch (err) {
       if (err instanceof RejectedError && isAlreadyGone(err)) return;
@@ -100,8 +101,8 @@ export class FacebookProvider implements SocialProvider {
     }
   }
 
-  metrics(account: PageAccount, platformPostIds: string[]): Promise<PostMetrics[]> {
-    return pageMetrics(this.graph, account.credentials.accessToken, platformPostIds);
+  metrics(account: PageAccount, platformPostIds: string[], opts?: CallOptions): Promise<PostMetrics[]> {
+    return pageMetrics(this.graph.with(opts), account.credentials.accessToken, platformPostIds);
   }
 }
 

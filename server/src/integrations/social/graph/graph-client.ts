@@ -1,6 +1,7 @@
 import type { PlatformApp } from '../../../config.js';
 import { platformRequest, type HttpAnswer } from '../http.js';
 import { UnknownOutcomeError } from '../errors.js';
+import type { CallOptions } from '../provider.js';
 import { graphError } from './graph-errors.js';
 
 export type MetaApp = PlatformApp<{ dialog: string; graph: string; version: string }>;
@@ -23,7 +24,14 @@ export class GraphClient {
     private readonly app: MetaApp,
     /** The name used in error messages ("Facebook", "Instagram"). */
     readonly platformName: string,
+    /** Herald gave up on the operation this client serves: every request and wait ends with it. */
+    readonly signal?: AbortSignal,
   ) {}
+
+  /** This client for one provider call: its requests and polls stop when `opts.signal` aborts. */
+  with(opts: CallOptions | undefined): GraphClient {
+    return opts?.signal ? new GraphClient(this.app, this.platformName, opts.signal) : this;
+  }
 
   url(path: string): string {
     const base = this.app.urls.graph.replace(/\/+$/, '');
@@ -31,7 +39,7 @@ export class GraphClient {
   }
 
   async get(path: string, token: string, query: Record<string, string | number | undefined> = {}): Promise<GraphObject> {
-    return this.ok(await platformRequest(this.platformName, { method: 'GET', url: this.url(path), query, headers: bearer(token), timeoutMs: this.app.timeoutMs }));
+    return this.ok(await platformRequest(this.platformName, { method: 'GET', url: this.url(path), query, headers: bearer(token), timeoutMs: this.app.timeoutMs, signal: this.signal }));
   }
 
   /** POST with form parameters (the Graph API's native encoding; arrays go as JSON strings). */
@@ -44,12 +52,13 @@ export class GraphClient {
         headers: bearer(token),
         timeoutMs: this.app.timeoutMs,
         sideEffect: opts.sideEffect === true,
+        signal: this.signal,
       }),
     );
   }
 
   async delete(path: string, token: string): Promise<GraphObject> {
-    return this.ok(await platformRequest(this.platformName, { method: 'DELETE', url: this.url(path), headers: bearer(token), timeoutMs: this.app.timeoutMs, sideEffect: true }));
+    return this.ok(await platformRequest(this.platformName, { method: 'DELETE', url: this.url(path), headers: bearer(token), timeoutMs: this.app.timeoutMs, sideEffect: true, signal: this.signal }));
   }
 
   /** An unauthenticated GET (the OAuth token endpoint authenticates with the app secret in the query). */

@@ -1,5 +1,5 @@
 import { RejectedError, UnknownOutcomeError } from '../errors.js';
-import type { Account, Credentials, PostMetrics, Published, PublishContent, SocialProvider } from '../provider.js';
+import type { Account, CallOptions, Credentials, PostMetrics, Published, PublishContent, SocialProvider } from '../provider.js';
 import { CONTENT_RULES } from '../rules.js';
 import { GraphClient, str, type MetaApp } from '../graph/graph-client.js';
 import { MetaLogin } from '../graph/graph-oauth.js';
@@ -67,20 +67,20 @@ export class InstagramProvider implements SocialProvider {
     this.polling = { ...DEFAULT_POLLING, ...opts.polling };
   }
 
-  async publish(account: IgAccount, content: PublishContent, idempotencyKey: string): Promise<Published> {
+  async publish(account: IgAccount, content: PublishContent, idempotencyKey: string, opts?: CallOptions): Promise<Published> {
     this.memo.remember(idempotencyKey, content);
-    return publishToInstagram(this.graph, account.externalId, account.credentials.accessToken, content, this.polling);
+    return publishToInstagram(this.graph.with(opts), account.externalId, account.credentials.accessToken, content, this.polling);
   }
 
   /**
    * Looks through the account's media since `since` for one with exactly the caption that was sent
    * and, when the media sent are known, the same shape (single image, single video, or carousel).
    */
-  async findPublished(account: IgAccount, idempotencyKey: string, since: Date, expected?: ExpectedPost): Promise<Published | null> {
+  async findPublished(account: IgAccount, idempotencyKey: string, since: Date, expected?: ExpectedPost, opts?: CallOptions): Promise<Published | null> {
     const want = this.memo.expected(this.displayName, idempotencyKey, expected);
     // The shape is checked only when known (the reconciler passes the text alone).
     const mediaType = !want.media?.length ? undefined : want.media.length > 1 ? 'CAROUSEL_ALBUM' : want.media[0]?.kind === 'video' ? 'VIDEO' : 'IMAGE';
-    const { items, complete } = await this.graph.list(
+    const { items, complete } = await this.graph.with(opts).list(
       `${account.externalId}/media`,
       account.credentials.accessToken,
       { fields: 'id,caption,media_type,timestamp,permalink', since: Math.floor((since.getTime() - SKEW_MS) / 1000), limit: 100 },
@@ -100,9 +100,9 @@ export class InstagramProvider implements SocialProvider {
    * DELETE /{ig-media-id} works for Facebook-Login apps granted `instagram_manage_contents`, which
    * Herald does not request. The call is made; a refusal says to delete the post in Instagram itself.
    */
-  async delete(account: IgAccount, platformPostId: string): Promise<void> {
+  async delete(account: IgAccount, platformPostId: string, opts?: CallOptions): Promise<void> {
     try {
-      const body = await this.graph.delete(platformPostId, account.credentials.accessToken);
+      const body = await this.graph.with(opts).delete(platformPostId, account.credentials.accessToken);
       if (body.success === false) throw new RejectedError('Instagram refused to delete the post');
     } catch (err) {
       if (err instanceof RejectedError) {
@@ -112,7 +112,7 @@ export class InstagramProvider implements SocialProvider {
     }
   }
 
-  metrics(account: IgAccount, platformPostIds: string[]): Promise<PostMetrics[]> {
-    return mediaMetrics(this.graph, account.credentials.accessToken, platformPostIds);
+  metrics(account: IgAccount, platformPostIds: string[], opts?: CallOptions): Promise<PostMetrics[]> {
+    return mediaMetrics(this.graph.with(opts), account.credentials.accessToken, platformPostIds);
   }
 }

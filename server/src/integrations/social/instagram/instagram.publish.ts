@@ -1,4 +1,4 @@
-import { setTimeout as delay } from 'node:timers/promises';
+import { waitOrAbandon } from '../http.js';
 import { RateLimitedError, RejectedError, TransientError, UnknownOutcomeError } from '../errors.js';
 import type { MediaItem, Published, PublishContent } from '../provider.js';
 import { requireId, str, type GraphClient } from '../graph/graph-client.js';
@@ -84,7 +84,9 @@ async function createContainer(graph: GraphClient, igUserId: string, token: stri
 
 /** Polls GET /{container}?fields=status_code,status until FINISHED, at most until `deadline`. */
 export async function waitUntilFinished(graph: GraphClient, containerId: string, token: string, polling: ContainerPolling & { deadline: number }): Promise<void> {
-  const sleep = polling.sleep ?? ((ms: number) => delay(ms));
+  // Only media_publish publishes a container: abandoning the wait before it is safe to retry.
+  const abandoned = () => new TransientError('Instagram: Herald stopped waiting for the media to be processed', 'abandoned');
+  const sleep = polling.sleep ?? ((ms: number) => waitOrAbandon(ms, graph.signal, abandoned));
   const deadline = polling.deadline;
   let wait = polling.intervalMs;
   for (;;) {

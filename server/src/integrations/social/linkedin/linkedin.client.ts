@@ -1,5 +1,6 @@
 import type { SocialConfig } from '../../../config.js';
 import { type HttpAnswer, type HttpCall, platformRequest } from '../http.js';
+import type { CallOptions } from '../provider.js';
 import { mapRestError } from './linkedin.errors.js';
 
 export type LinkedInApp = SocialConfig['linkedin'];
@@ -52,7 +53,16 @@ export interface RestCall {
  * the Authorization header, never into URLs or error messages.
  */
 export class LinkedInClient {
-  constructor(readonly app: LinkedInApp) {}
+  constructor(
+    readonly app: LinkedInApp,
+    /** Herald gave up on the operation this client serves: every request and wait ends with it. */
+    readonly signal?: AbortSignal,
+  ) {}
+
+  /** This client for one provider call: its requests and polls stop when `opts.signal` aborts. */
+  with(opts: CallOptions | undefined): LinkedInClient {
+    return opts?.signal ? new LinkedInClient(this.app, opts.signal) : this;
+  }
 
   get version(): string {
     return this.app.urls.version;
@@ -81,6 +91,7 @@ export class LinkedInClient {
       ...(call.json !== undefined ? { json: call.json } : {}),
       timeoutMs: this.app.timeoutMs,
       sideEffect: call.sideEffect ?? false,
+      signal: this.signal,
     });
     if ((answer.status >= 200 && answer.status < 300) || call.allow?.includes(answer.status)) return answer;
     throw mapRestError(answer, { version: this.version });
@@ -93,6 +104,7 @@ export class LinkedInClient {
       url: this.apiUrl('/v2/userinfo'),
       headers: { authorization: `Bearer ${accessToken}` },
       timeoutMs: this.app.timeoutMs,
+      signal: this.signal,
     });
     if (answer.status >= 200 && answer.status < 300) return answer;
     throw mapRestError(answer, { version: this.version });
@@ -106,6 +118,7 @@ export class LinkedInClient {
       headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/octet-stream' },
       body: bytes,
       timeoutMs: Math.max(this.app.timeoutMs, 60_000),
+      signal: this.signal,
     });
     if (answer.status >= 200 && answer.status < 300) return answer;
     throw mapRestError(answer, { version: this.version });

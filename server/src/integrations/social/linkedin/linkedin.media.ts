@@ -1,4 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import { waitOrAbandon } from '../http.js';
 import { RejectedError, TransientError } from '../errors.js';
 import type { MediaItem } from '../provider.js';
 import { type LinkedInClient, restliQuery } from './linkedin.client.js';
@@ -103,6 +103,7 @@ async function waitUntilAvailable(client: LinkedInClient, token: string, video: 
     if (Date.now() + wait.pollMs > deadline) {
       throw new TransientError(`LinkedIn was still processing the video after ${Math.round(wait.maxWaitMs / 1000)} s`, 'video_processing');
     }
-    await sleep(wait.pollMs);
+    // The post is created only after the video is AVAILABLE: abandoning here is safe to retry.
+    await waitOrAbandon(wait.pollMs, client.signal, () => new TransientError('LinkedIn: Herald stopped waiting for the video to be processed', 'abandoned'));
   }
 }

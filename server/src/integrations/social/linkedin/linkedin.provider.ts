@@ -1,5 +1,5 @@
 import { UnknownOutcomeError } from '../errors.js';
-import type { Credentials, PostMetrics, Published, PublishContent, SocialProvider } from '../provider.js';
+import type { CallOptions, Credentials, PostMetrics, Published, PublishContent, SocialProvider } from '../provider.js';
 import { CONTENT_RULES } from '../rules.js';
 import { type LinkedInApp, LinkedInClient } from './linkedin.client.js';
 import type { VideoWait } from './linkedin.media.js';
@@ -45,8 +45,8 @@ export class LinkedInProvider implements SocialProvider {
     this.videoWait = { pollMs: opts.videoWait?.pollMs ?? 3000, maxWaitMs: opts.videoWait?.maxWaitMs ?? 240_000 };
   }
 
-  async publish(account: LinkedInAccount, content: PublishContent, idempotencyKey: string): Promise<Published> {
-    return publishToLinkedIn(this.client, account, content, {
+  async publish(account: LinkedInAccount, content: PublishContent, idempotencyKey: string, opts?: CallOptions): Promise<Published> {
+    return publishToLinkedIn(this.client.with(opts), account, content, {
       videoWait: this.videoWait,
       beforeCreate: () => this.remember(idempotencyKey, account.externalId, content.text),
     });
@@ -56,26 +56,27 @@ export class LinkedInProvider implements SocialProvider {
    * Finds the post published under `idempotencyKey` by its exact text (see findPost). `content` is
    * the text that was to be published; without it only a publish made by this process is known.
    */
-  async findPublished(account: LinkedInAccount, idempotencyKey: string, since: Date, content?: Pick<PublishContent, 'text'>): Promise<Published | null> {
+  async findPublished(account: LinkedInAccount, idempotencyKey: string, since: Date, content?: Pick<PublishContent, 'text'>, opts?: CallOptions): Promise<Published | null> {
     const remembered = this.sent.get(idempotencyKey);
     const text = content?.text ?? (remembered?.author === account.externalId ? remembered.text : undefined);
     if (text === undefined) {
       throw new UnknownOutcomeError('LinkedIn posts carry no idempotency marker and Herald does not know the text that was sent, so it cannot tell whether the post went out');
     }
-    return findPost(this.client, account.credentials.accessToken, account.externalId, text, since);
+    return findPost(this.client.with(opts), account.credentials.accessToken, account.externalId, text, since);
   }
 
-  async delete(account: LinkedInAccount, platformPostId: string): Promise<void> {
-    await deletePost(this.client, account.credentials.accessToken, platformPostId);
+  async delete(account: LinkedInAccount, platformPostId: string, opts?: CallOptions): Promise<void> {
+    await deletePost(this.client.with(opts), account.credentials.accessToken, platformPostId);
   }
 
   /** Organization posts: share statistics. Member posts: creator post analytics when permitted, else nulls. */
-  async metrics(account: LinkedInAccount, platformPostIds: string[]): Promise<PostMetrics[]> {
+  async metrics(account: LinkedInAccount, platformPostIds: string[], opts?: CallOptions): Promise<PostMetrics[]> {
+    const client = this.client.with(opts);
     if (platformPostIds.length === 0) return [];
     if (authorKind(account.externalId) === 'organization') {
-      return organizationMetrics(this.client, account.credentials.accessToken, account.externalId, platformPostIds);
+      return organizationMetrics(client, account.credentials.accessToken, account.externalId, platformPostIds);
     }
-    return memberMetrics(this.client, account.credentials, platformPostIds);
+    return memberMetrics(client, account.credentials, platformPostIds);
   }
 
   private remember(key: string, author: string, text: string): void {

@@ -1,6 +1,7 @@
 import type { SocialConfig } from '../../../config.js';
 import { RejectedError, type ProviderError } from '../errors.js';
 import { platformRequest, type HttpAnswer } from '../http.js';
+import type { CallOptions } from '../provider.js';
 import { apiError, statusError, type TikTokApiError } from './errors.js';
 
 export type TikTokApp = SocialConfig['tiktok'];
@@ -26,7 +27,16 @@ export interface ApiResult<T> {
  * on success. Calls carry the user token as a Bearer header; nothing here logs (bodies carry tokens).
  */
 export class TikTokClient {
-  constructor(readonly app: TikTokApp) {}
+  constructor(
+    readonly app: TikTokApp,
+    /** Herald gave up on the operation this client serves: every request and wait ends with it. */
+    readonly signal?: AbortSignal,
+  ) {}
+
+  /** This client for one provider call: its requests and polls stop when `opts.signal` aborts. */
+  with(opts: CallOptions | undefined): TikTokClient {
+    return opts?.signal ? new TikTokClient(this.app, opts.signal) : this;
+  }
 
   url(path: string): string {
     return `${this.app.urls.api.replace(/\/+$/, '')}${path}`;
@@ -41,6 +51,7 @@ export class TikTokClient {
       json: call.json,
       timeoutMs: this.app.timeoutMs,
       sideEffect: call.sideEffect,
+      signal: this.signal,
     });
     const failure = answerError(answer);
     if (failure) throw failure;

@@ -151,7 +151,7 @@ async function startVideo(client: TikTokClient, opts: PublishOptions, token: str
   const uploadUrl = str(data.upload_url);
   if (!uploadUrl) throw new TransientError('TikTok did not return an upload URL', 'invalid_response');
   try {
-    await uploadChunks(uploadUrl, bytes, video.mime, plan, client.app.timeoutMs, () => handover.remember(publishId));
+    await uploadChunks(uploadUrl, bytes, video.mime, plan, client.app.timeoutMs, () => handover.remember(publishId), client.signal);
   } catch (err) {
     // An answered failure (even to the last chunk) leaves an incomplete upload TikTok cannot post.
     if (!(err instanceof UnknownOutcomeError)) handover.forget();

@@ -1,5 +1,5 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { UnknownOutcomeError, isProviderError } from '../errors.js';
+import { waitOrAbandon } from '../http.js';
 import { str, type TikTokClient } from './client.js';
 import { failReasonError } from './errors.js';
 
@@ -74,7 +74,8 @@ export async function waitForPost(client: TikTokClient, accessToken: string, pub
     } else if (Date.now() >= deadline) {
       throw new UnknownOutcomeError(`TikTok is still processing the post (${status.status}); Herald will check again before retrying`);
     }
-    await sleep(opts.pollIntervalMs);
+    // The post is with TikTok already: abandoning the wait leaves its outcome unknown (the reconciler asks).
+    await waitOrAbandon(opts.pollIntervalMs, client.signal, () => new UnknownOutcomeError('TikTok has the post; Herald stopped waiting for it to be published'));
   }
 }
 

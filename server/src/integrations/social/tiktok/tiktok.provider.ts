@@ -1,4 +1,4 @@
-import type { Credentials, PostMetrics, Published, PublishContent, SentContent, SocialProvider } from '../provider.js';
+import type { CallOptions, Credentials, PostMetrics, Published, PublishContent, SentContent, SocialProvider } from '../provider.js';
 import { CONTENT_RULES } from '../rules.js';
 import { TikTokClient, type TikTokApp } from './client.js';
 import { findPost } from './find.js';
@@ -45,8 +45,8 @@ export class TikTokProvider implements SocialProvider {
     this.options = { ...DEFAULTS, ...tuning };
   }
 
-  async publish(account: TikTokAccount, content: PublishContent, idempotencyKey: string): Promise<Published> {
-    return publishPost(this.client, this.journal, this.options, account, content, idempotencyKey);
+  async publish(account: TikTokAccount, content: PublishContent, idempotencyKey: string, opts?: CallOptions): Promise<Published> {
+    return publishPost(this.client.with(opts), this.journal, this.options, account, content, idempotencyKey);
   }
 
   /**
@@ -54,11 +54,11 @@ export class TikTokProvider implements SocialProvider {
    * it cannot tell (see find.ts). `content` lets a worker that did not make the call match the
    * caption among the account's public posts (TikTok reports no media count to compare).
    */
-  async findPublished(account: TikTokAccount, idempotencyKey: string, since: Date, content?: SentContent): Promise<Published | null> {
-    return findPost(this.client, this.journal, account, idempotencyKey, since, content?.text);
+  async findPublished(account: TikTokAccount, idempotencyKey: string, since: Date, content?: SentContent, opts?: CallOptions): Promise<Published | null> {
+    return findPost(this.client.with(opts), this.journal, account, idempotencyKey, since, content?.text);
   }
 
-  async metrics(account: TikTokAccount, platformPostIds: string[]): Promise<PostMetrics[]> {
-    return fetchMetrics(this.client, account.credentials.accessToken, platformPostIds);
+  async metrics(account: TikTokAccount, platformPostIds: string[], opts?: CallOptions): Promise<PostMetrics[]> {
+    return fetchMetrics(this.client.with(opts), account.credentials.accessToken, platformPostIds);
   }
 }

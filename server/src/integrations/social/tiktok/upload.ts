@@ -46,7 +46,7 @@ export function chunkRanges(plan: ChunkPlan): { first: number; last: number }[] 
  * unfinished upload that TikTok can never publish, so their failures are safe to retry.
  * `beforeLast` runs just before the bytes that let TikTok publish are sent.
  */
-export async function uploadChunks(uploadUrl: string, bytes: Buffer, mime: string, plan: ChunkPlan, baseTimeoutMs: number, beforeLast: () => void): Promise<void> {
+export async function uploadChunks(uploadUrl: string, bytes: Buffer, mime: string, plan: ChunkPlan, baseTimeoutMs: number, beforeLast: () => void, signal?: AbortSignal): Promise<void> {
   const ranges = chunkRanges(plan);
   for (const [i, { first, last }] of ranges.entries()) {
     const body = bytes.subarray(first, last + 1);
@@ -60,6 +60,7 @@ export async function uploadChunks(uploadUrl: string, bytes: Buffer, mime: strin
       // Allow about 1 MB/s on top of the usual answer time: a 64 MB chunk is not a 15-second job.
       timeoutMs: baseTimeoutMs + Math.ceil(body.length / MB) * 1000,
       sideEffect: isLast,
+      signal,
     });
     if (answer.status < 200 || answer.status >= 300) throw answerError(answer) ?? statusError(answer.status, answer.text, answer.headers);
   }

@@ -2,6 +2,7 @@ import type { PlatformApp } from '../../../config.js';
 import { TransientError, UnknownOutcomeError } from '../errors.js';
 import { platformRequest, type HttpCall } from '../http.js';
 import type { z } from 'zod';
+import type { CallOptions } from '../provider.js';
 import { xApiError } from './x.errors.js';
 
 export type XApp = PlatformApp<{ authorize: string; api: string }>;
@@ -23,7 +24,16 @@ export interface XCall {
  * (x.errors.ts); a 2xx body is checked against the schema the step expects.
  */
 export class XClient {
-  constructor(readonly app: XApp) {}
+  constructor(
+    readonly app: XApp,
+    /** Herald gave up on the operation this client serves: every request and wait ends with it. */
+    readonly signal?: AbortSignal,
+  ) {}
+
+  /** This client for one provider call: its requests and polls stop when `opts.signal` aborts. */
+  with(opts: CallOptions | undefined): XClient {
+    return opts?.signal ? new XClient(this.app, opts.signal) : this;
+  }
 
   url(path: string): string {
     return `${this.app.urls.api.replace(/\/+$/, '')}${path}`;
@@ -39,6 +49,7 @@ export class XClient {
       headers: { authorization: `Bearer ${accessToken}` },
       timeoutMs: call.timeoutMs ?? this.app.timeoutMs,
       sideEffect: call.sideEffect === true,
+      signal: this.signal,
     });
     if (answer.status < 200 || answer.status > 299) throw xApiError(answer);
     const parsed = schema.safeParse(answer.json);

@@ -1,5 +1,5 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
+import { waitOrAbandon } from '../http.js';
 import { RejectedError, TransientError } from '../errors.js';
 import type { MediaItem } from '../provider.js';
 import type { XClient } from './x.client.js';
@@ -78,7 +78,8 @@ export class XMediaUploader {
       }
       const waitMs = Math.min(Math.max(info.check_after_secs ?? 1, 0) * 1000, 30_000);
       if (Date.now() + waitMs > deadline) throw new TransientError('X is still processing the media; trying again later', 'media_processing_slow');
-      await sleep(waitMs);
+      // Nothing is posted before the media is ready: abandoning here is safe to retry.
+      await waitOrAbandon(waitMs, this.client.signal, () => new TransientError('X: Herald stopped waiting for the media to be processed', 'abandoned'));
       const status = await this.client.call(accessToken, { method: 'GET', path: '/2/media/upload', query: { command: 'STATUS', media_id: id } }, XMediaSchema);
       info = status.data.processing_info;
     }

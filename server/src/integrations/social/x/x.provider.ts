@@ -1,5 +1,5 @@
 import { RejectedError } from '../errors.js';
-import type { Credentials, PostMetrics, Published, PublishContent, SentContent, SocialProvider } from '../provider.js';
+import type { CallOptions, Credentials, PostMetrics, Published, PublishContent, SentContent, SocialProvider } from '../provider.js';
 import { CONTENT_RULES } from '../rules.js';
 import { XClient, type XApp } from './x.client.js';
 import { XMediaUploader } from './x.media.js';
@@ -21,35 +21,38 @@ export class XProvider implements SocialProvider {
   /** X is strict about bursts (100 posts per 15 minutes per user, spam heuristics): few at a time. */
   readonly concurrency = 2;
   readonly oauth: XOAuth;
-  private readonly posts: XPosts;
-  private readonly stats: XMetrics;
+  private readonly client: XClient;
 
   constructor(app: XApp) {
-    const client = new XClient(app);
-    this.oauth = new XOAuth(client);
-    this.posts = new XPosts(client, new XMediaUploader(client));
-    this.stats = new XMetrics(client);
+    this.client = new XClient(app);
+    this.oauth = new XOAuth(this.client);
+  }
+
+  /** The post operations for one call: every request and wait carries its abort signal. */
+  private posts(opts: CallOptions | undefined): XPosts {
+    const client = this.client.with(opts);
+    return new XPosts(client, new XMediaUploader(client));
   }
 
   /** X keeps no idempotency key; `findPublished` recognises the post by its text instead. */
-  publish(account: XAccount, content: PublishContent, _idempotencyKey: string): Promise<Published> {
-    return this.posts.publish(account, content);
+  publish(account: XAccount, content: PublishContent, _idempotencyKey: string, opts?: CallOptions): Promise<Published> {
+    return this.posts(opts).publish(account, content);
   }
 
   /**
    * X can only be asked by text, so this needs the content that was (maybe) published. The current
    * interface passes the key only; callers must pass `content` as a fourth argument.
    */
-  async findPublished(account: XAccount, _idempotencyKey: string, since: Date, content?: SentContent): Promise<Published | null> {
+  async findPublished(account: XAccount, _idempotencyKey: string, since: Date, content?: SentContent, opts?: CallOptions): Promise<Published | null> {
     if (!content) throw new RejectedError('X can only find a post by its text: findPublished needs the content that was sent', 'content_required');
-    return this.posts.findPublished(account, content, since);
+    return this.posts(opts).findPublished(account, content, since);
   }
 
-  delete(account: XAccount, platformPostId: string): Promise<void> {
-    return this.posts.delete(account, platformPostId);
+  delete(account: XAccount, platformPostId: string, opts?: CallOptions): Promise<void> {
+    return this.posts(opts).delete(account, platformPostId);
   }
 
-  metrics(account: XAccount, platformPostIds: string[]): Promise<PostMetrics[]> {
-    return this.stats.metrics(account, platformPostIds);
+  metrics(account: XAccount, platformPostIds: string[], opts?: CallOptions): Promise<PostMetrics[]> {
+    return new XMetrics(this.client.with(opts)).metrics(account, platformPostIds);
   }
 }
