@@ -9,7 +9,7 @@ import { loadConfig } from '../server/src/config.js';
 import { rowsOf } from '../server/src/db/client.js';
 import { jobHandlers } from '../server/src/jobs/handlers.js';
 import { PostsService } from '../server/src/modules/posts/service.js';
-import { startSweeper } from '../server/src/modules/publishing/reconciler.js';
+import { startPublishingWorker } from '../server/src/modules/publishing/worker.js';
 import { createRuntime, type Runtime } from '../server/src/runtime.js';
 import { cpuSnapshot, createDatabase, dropDatabase, heraldEnv, log, percentile, pool, round } from './lib.js';
 
@@ -115,7 +115,7 @@ export async function runScheduler(opts: SchedulerOptions): Promise<SchedulerRes
     await runtime.queue.work(jobHandlers(runtime));
     await runtime.queue.schedule('refresh-channel-tokens', '*/15 * * * *', {});
     await runtime.queue.schedule('sync-metrics', '7 * * * *', {});
-    stopSweeper = startSweeper(runtime);
+    stopSweeper = await startPublishingWorker(runtime);
 
     const s0 = performance.now();
     await pool([...Array(postCount).keys()], concurrency, async (i) => {

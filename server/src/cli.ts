@@ -101,17 +101,18 @@ async function startServer(role: 'start' | 'api' | 'worker', config: Config, log
   const [{ createRuntime }, { buildApp }, worker] = await Promise.all([
     import('./runtime.js'),
     import('./app.js'),
-    runsWorker ? Promise.all([import('./jobs/handlers.js'), import('./modules/publishing/reconciler.js')]) : undefined,
+    runsWorker ? Promise.all([import('./jobs/handlers.js'), import('./modules/publishing/worker.js')]) : undefined,
   ]);
   const runtime = await createRuntime(config, { supervise: runsWorker, logger, database });
   let app: FastifyInstance | undefined;
   let stopSweeper = () => {};
   if (worker) {
-    const [{ jobHandlers }, { startSweeper }] = worker;
+    const [{ jobHandlers }, { startPublishingWorker }] = worker;
+    // The heartbeat first: a worker that claims a target before its first beat could die unseen.
+    stopSweeper = await startPublishingWorker(runtime);
     await runtime.queue.work(jobHandlers(runtime));
     await runtime.queue.schedule('refresh-channel-tokens', '*/15 * * * *', {});
     await runtime.queue.schedule('sync-metrics', '7 * * * *', {});
-    stopSweeper = startSweeper(runtime);
     logger.info('worker started');
   }
   if (runsApi) {

@@ -62,6 +62,8 @@ const EnvSchema = z.object({
   /** Sandbox channel simulation, for tests and benchmarks of retries. */
   HERALD_SANDBOX_LATENCY_MS: z.coerce.number().int().min(0).max(60_000).default(0),
   HERALD_SANDBOX_FAILURE_RATE: z.coerce.number().min(0).max(1).default(0),
+  /** Sandbox publish calls in flight at once per worker (a real platform's cap is far lower). */
+  HERALD_SANDBOX_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(50),
   /** Publishing: attempts before a target fails, first retry delay (doubles, with jitter), lease of an attempt. */
   HERALD_PUBLISH_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(6),
   HERALD_PUBLISH_RETRY_BASE_MS: z.coerce.number().int().min(10).default(30_000),
@@ -128,7 +130,7 @@ export interface Config {
     imageConcurrency: number;
     s3: { endpoint: string; bucket: string; accessKeyId: string; secretAccessKey: string; region: string } | null;
   };
-  sandbox: { latencyMs: number; failureRate: number };
+  sandbox: { latencyMs: number; failureRate: number; concurrency: number };
   publishing: { maxAttempts: number; retryBaseMs: number; leaseSeconds: number; sweepSeconds: number };
   social: SocialConfig;
 }
@@ -234,7 +236,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           ? { endpoint: e.S3_ENDPOINT, bucket: e.S3_BUCKET, accessKeyId: e.S3_ACCESS_KEY_ID, secretAccessKey: e.S3_SECRET_ACCESS_KEY, region: e.S3_REGION }
           : null,
     },
-    sandbox: { latencyMs: e.HERALD_SANDBOX_LATENCY_MS, failureRate: e.HERALD_SANDBOX_FAILURE_RATE },
+    sandbox: { latencyMs: e.HERALD_SANDBOX_LATENCY_MS, failureRate: e.HERALD_SANDBOX_FAILURE_RATE, concurrency: e.HERALD_SANDBOX_CONCURRENCY },
     publishing: {
       maxAttempts: e.HERALD_PUBLISH_MAX_ATTEMPTS,
       retryBaseMs: e.HERALD_PUBLISH_RETRY_BASE_MS,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { jobHandlers } from '../src/jobs/handlers.js';
-import { startSweeper } from '../src/modules/publishing/reconciler.js';
+import { startPublishingWorker } from '../src/modules/publishing/worker.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
 import { call } from './helpers/http.js';
 import { eventually, ownerWithWorkspace } from './helpers/workspace.js';
@@ -64,7 +64,7 @@ describe('platform failures', () => {
     // Calls take 1–3 s; Herald stops waiting at half the 4 s lease (2 s), so about half end as unknown
     // outcomes that still land on the platform afterwards. The reconciler must find them, not resend.
     const t = await start({ HERALD_SANDBOX_LATENCY_MS: '2000', HERALD_PUBLISH_LEASE_SECONDS: '4', HERALD_PUBLISH_SWEEP_SECONDS: '1' });
-    stops.push(startSweeper(t.runtime));
+    stops.push(await startPublishingWorker(t.runtime));
     const s = await ownerWithWorkspace(t.app, { sandboxChannels: 4 });
     const api = (method: 'GET' | 'POST', url: string, body?: unknown) => call(t.app, method, `/api/v1${url}`, { token: s.token, ...(body === undefined ? {} : { body }) });
     const texts: string[] = [];

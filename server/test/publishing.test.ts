@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jobHandlers } from '../src/jobs/handlers.js';
-import { startSweeper } from '../src/modules/publishing/reconciler.js';
+import { startPublishingWorker } from '../src/modules/publishing/worker.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
 import { call } from './helpers/http.js';
 import { eventually, ownerWithWorkspace } from './helpers/workspace.js';
@@ -19,7 +19,7 @@ let s: Awaited<ReturnType<typeof ownerWithWorkspace>>;
 beforeAll(async () => {
   t = await createTestApp(ENV);
   await t.runtime.queue.work(jobHandlers(t.runtime));
-  stopSweeper = startSweeper(t.runtime);
+  stopSweeper = await startPublishingWorker(t.runtime);
   s = await ownerWithWorkspace(t.app, { sandboxChannels: 2 });
 });
 afterAll(async () => {

@@ -352,6 +352,8 @@ export const postTargets = pgTable(
     version: integer('version').notNull().default(0),
     scheduledAt: timestamp('scheduled_at', { withTimezone: true }),
     attemptCount: integer('attempt_count').notNull().default(0),
+    /** Times the reconciler failed to get an answer for the current attempt (bounded, then needs_review). */
+    reconcileAttempts: integer('reconcile_attempts').notNull().default(0),
     nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }),
     platformPostId: text('platform_post_id'),
     permalink: text('permalink'),
@@ -368,6 +370,17 @@ export const postTargets = pgTable(
     index('post_targets_channel_idx').on(t.channelId),
   ],
 );
+
+/**
+ * One row per running worker process, beaten every few seconds. A publish attempt whose worker's row
+ * is stale (or gone) belongs to a process that died: nothing can still be calling the platform for it,
+ * so the reconciler settles it at once instead of waiting out the attempt's lease.
+ */
+export const workerHeartbeats = pgTable('worker_heartbeats', {
+  workerId: text('worker_id').primaryKey(),
+  startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
+  beatAt: timestamp('beat_at', { withTimezone: true }).notNull().defaultNow(),
+});
 
 export type AttemptOutcome = 'published' | 'transient' | 'rate_limited' | 'auth_expired' | 'rejected' | 'unknown_outcome' | 'reconciled' | 'abandoned';
 

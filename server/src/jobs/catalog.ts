@@ -44,6 +44,17 @@ export const JOBS = {
     concurrency: 2,
     batchSize: 1,
   },
+  /**
+   * Recurring (every HERALD_PUBLISH_SWEEP_SECONDS): reconcile orphaned publishes and re-send lost publish
+   * jobs. Each run queues the next; every worker's heartbeat re-queues it should the chain break.
+   */
+  'publishing-sweep': {
+    payload: z.object({}),
+    retry: { retryLimit: 1, retryDelay: 5, retryBackoff: false },
+    policy: 'short',
+    concurrency: 1,
+    batchSize: 1,
+  },
   /** Files of deleted media (a workspace or organization went): removed from storage after the rows. */
   'delete-media-files': {
     payload: z.object({ keys: z.array(z.string().min(1)).min(1).max(500) }),

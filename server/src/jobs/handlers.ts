@@ -1,6 +1,7 @@
 import type { AppContext } from '../context.js';
 import { Publisher } from '../modules/publishing/publisher.js';
-import { reconcileTarget } from '../modules/publishing/reconciler.js';
+import { reconcileTarget, sweep } from '../modules/publishing/reconciler.js';
+import { keepSweepQueued } from '../modules/publishing/worker.js';
 import { refreshExpiringTokens } from '../modules/channels/token-refresh.js';
 import { syncMetrics } from '../modules/metrics/sync.js';
 import { deleteMediaFiles } from '../modules/media/purge.js';
@@ -13,8 +14,16 @@ export function jobHandlers(ctx: AppContext): JobHandlers {
     'send-email': async (email) => {
       await ctx.mailer.send(email);
     },
-    'publish-target': async (job) => {
-      await publisher.handle(job);
+    'publish-target': async (job, { signal }) => {
+      await publisher.handle(job, signal);
+    },
+    'publishing-sweep': async () => {
+      try {
+        const r = await sweep(ctx);
+        if (r.reconciled + r.resent > 0) ctx.logger.info(r, 'publishing sweep');
+      } finally {
+        await keepSweepQueued(ctx, new Date(Date.now() + ctx.config.publishing.sweepSeconds * 1000));
+      }
     },
     'reconcile-target': async ({ targetId }) => {
       await reconcileTarget(ctx, targetId);

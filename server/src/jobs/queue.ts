@@ -11,7 +11,8 @@ export interface SendOptions {
   singletonKey?: string;
 }
 
-export type JobHandler<N extends JobName> = (payload: JobPayload<N>, job: { id: string; retryCount: number }) => Promise<void>;
+/** `signal` aborts when the worker stops or gives the job up (pg-boss's job signal). */
+export type JobHandler<N extends JobName> = (payload: JobPayload<N>, job: { id: string; retryCount: number; signal: AbortSignal }) => Promise<void>;
 export type JobHandlers = { [N in JobName]: JobHandler<N> };
 
 /** pg-boss on Herald's own database (PGlite in embedded mode, PostgreSQL in production). */
@@ -70,7 +71,7 @@ export class JobQueue {
           jobs.map(async (job): Promise<JobResult> => {
             try {
               const payload = JOBS[name].payload.parse(job.data);
-              await handler(payload, { id: job.id, retryCount: (job as { retryCount?: number }).retryCount ?? 0 });
+              await handler(payload, { id: job.id, retryCount: job.retryCount ?? 0, signal: job.signal });
               return { id: job.id, status: 'completed' };
             } catch (err) {
               this.logger.warn({ err, job: name, jobId: job.id }, 'job failed; it will be retried by policy');

@@ -71,7 +71,10 @@ function PostDetailView({ post }: { post: PostDetail }) {
   const publishing = post.targets.some((t) => t.status === 'publishing');
   const locked = post.targets.some((t) => t.status === 'publishing' || t.status === 'published' || t.status === 'deleted');
   const schedulable = !publishing && post.targets.some((t) => EDITABLE_TARGET_STATES.includes(t.status) && t.channel.status !== 'disconnected');
-  const cancellable = post.targets.some((t) => PENDING_TARGET_STATES.includes(t.status));
+  const pending = post.targets.some((t) => PENDING_TARGET_STATES.includes(t.status));
+  // Herald could not tell whether these went out: the person who checked may close them.
+  const reviewing = post.targets.filter((t) => t.status === 'needs_review');
+  const cancellable = pending || reviewing.length > 0;
   const deletable = post.targets.every((t) => t.status === 'draft' || t.status === 'scheduled');
   const unpublishable = post.targets.some((t) => t.status === 'published');
   const failedSome = post.targets.some((t) => t.status === 'failed' || t.status === 'needs_review' || t.status === 'needs_reauth');
@@ -175,7 +178,7 @@ function PostDetailView({ post }: { post: PostDetail }) {
                   ) : null}
                   {cancellable ? (
                     <Button variant="ghost" size="sm" icon={Undo2} onClick={() => setCancelling(true)} data-testid="post-cancel">
-                      Unschedule
+                      {pending ? 'Unschedule' : 'Cancel publishing'}
                     </Button>
                   ) : null}
                   <Button variant="ghost" size="sm" icon={Copy} loading={act.isPending && act.variables === 'duplicate'} disabled={act.isPending} onClick={() => act.mutate('duplicate')} data-testid="post-duplicate">
@@ -238,8 +241,12 @@ function PostDetailView({ post }: { post: PostDetail }) {
       <PostPerformance post={post} />
 
       <RescheduleDialog post={post} open={rescheduling} onClose={() => setRescheduling(false)} />
-      <ConfirmDialog open={cancelling} onClose={() => setCancelling(false)} title="Move back to drafts?" confirmLabel="Unschedule" tone="primary" onConfirm={cancel}>
-        Channels that haven’t published it yet won’t. You can schedule it again at any time.
+      <ConfirmDialog open={cancelling} onClose={() => setCancelling(false)} title="Move back to drafts?" confirmLabel={pending ? 'Unschedule' : 'Cancel publishing'} tone="primary" onConfirm={cancel}>
+        Channels that haven’t published it yet won’t.
+        {reviewing.length > 0
+          ? ` Herald couldn’t tell whether it went out on ${reviewing.map((t) => t.channel.name).join(', ')}: check there first; Herald won’t publish it there again unless you schedule it.`
+          : ''}{' '}
+        You can schedule it again at any time.
       </ConfirmDialog>
       <ConfirmDialog open={unpublishing} onClose={() => setUnpublishing(false)} title="Delete it from the platforms?" confirmLabel="Delete from platforms" onConfirm={unpublish}>
         Herald removes the post from every channel it went out on, where the platform allows it (TikTok does not). Herald keeps its history here.

@@ -17,6 +17,7 @@ export function createSocialRegistry(ctx: Pick<AppContext, 'db' | 'config'>): So
       publicUrl: ctx.config.publicUrl,
       latencyMs: ctx.config.sandbox.latencyMs,
       failureRate: ctx.config.sandbox.failureRate,
+      concurrency: ctx.config.sandbox.concurrency,
     }),
     facebook: new FacebookProvider(ctx.config.social.facebook),
     instagram: new InstagramProvider(ctx.config.social.instagram, {

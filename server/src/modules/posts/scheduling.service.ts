@@ -3,7 +3,7 @@ import { conflict, notFound } from '../../lib/errors.js';
 import { recordAudit } from '../audit/repo.js';
 import { listSlots } from '../channels/repo.js';
 import { enqueuePublish } from '../publishing/enqueue.js';
-import { EDITABLE_TARGET_STATES, PENDING_TARGET_STATES } from '../publishing/post-status.js';
+import { CANCELLABLE_TARGET_STATES, EDITABLE_TARGET_STATES } from '../publishing/post-status.js';
 import { findWorkspace } from '../workspaces/repo.js';
 import * as repo from './repo.js';
 import type { PostDetail } from './schemas.js';
@@ -52,12 +52,15 @@ export class SchedulingService {
     return this.posts.get(organizationId, postId);
   }
 
-  /** Back to draft: pending targets stop; a target already being published cannot be called back. */
+  /**
+   * Back to draft: pending targets stop, and targets waiting for a person's review (Herald could not tell
+   * whether they went out) are closed by that person. A target being published cannot be called back.
+   */
   async cancel(organizationId: string, actorId: string, postId: string): Promise<PostDetail> {
     await this.ctx.db.transaction(async (tx) => {
       const post = await repo.lockPost(tx, organizationId, postId);
       if (!post) throw notFound('Post');
-      const cancelled = await repo.unscheduleTargets(tx, postId, PENDING_TARGET_STATES);
+      const cancelled = await repo.unscheduleTargets(tx, postId, CANCELLABLE_TARGET_STATES);
       const targets = await repo.targetsOfPost(tx, postId);
       if (cancelled.length === 0) {
         if (targets.some((t) => t.status === 'publishing')) throw conflict('publishing_in_progress', 'This post is being published right now and cannot be cancelled');

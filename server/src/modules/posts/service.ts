@@ -50,10 +50,16 @@ export class PostsService {
   }
 
   async get(organizationId: string, postId: string): Promise<PostDetail> {
-    const [post] = await repo.loadPosts(this.ctx.db, organizationId, [postId]);
-    if (!post) throw notFound('Post');
-    const attempts = await repo.attemptsOfPost(this.ctx.db, postId);
-    return { ...post, attempts, checks: await this.checksFor(organizationId, post) };
+    // One snapshot: a target settled between two reads would sit beside the post's older status.
+    const read = await this.ctx.db.transaction(
+      async (tx) => {
+        const [post] = await repo.loadPosts(tx, organizationId, [postId]);
+        return post ? { post, attempts: await repo.attemptsOfPost(tx, postId) } : null;
+      },
+      { isolationLevel: 'repeatable read', accessMode: 'read only' },
+    );
+    if (!read) throw notFound('Post');
+    return { ...read.post, attempts: read.attempts, checks: await this.checksFor(organizationId, read.post) };
   }
 
   /** Rule checks for the composer, over the channels still connected; none once everything is out. */

@@ -28,3 +28,5 @@ export function isPostInFlight(all: readonly TargetStatus[]): boolean {
 export const EDITABLE_TARGET_STATES: readonly TargetStatus[] = ['draft', 'scheduled', 'retrying', 'failed', 'needs_reauth', 'needs_review'];
 /** Targets in these states have a publish job waiting. */
 export const PENDING_TARGET_STATES: readonly TargetStatus[] = ['scheduled', 'retrying'];
+/** Targets a user may cancel: pending ones, and those waiting for a person to say whether they went out. */
+export const CANCELLABLE_TARGET_STATES: readonly TargetStatus[] = [...PENDING_TARGET_STATES, 'needs_review'];

@@ -1,27 +1,17 @@
-import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
 import type { AppContext } from '../../context.js';
-import type { TargetError } from '../../db/schema.js';
-import { isProviderError, UnknownOutcomeError, type ProviderError } from '../../integrations/social/errors.js';
-import type { Credentials, PublishContent, Published, SocialProvider } from '../../integrations/social/provider.js';
+import { UnknownOutcomeError } from '../../integrations/social/errors.js';
+import type { Credentials, PublishContent, SocialProvider } from '../../integrations/social/provider.js';
 import { isProviderPlatform } from '../../integrations/social/registry.js';
 import { Semaphore } from '../../lib/semaphore.js';
-import { ChannelUnavailableError, markChannelNeedsReauth, openChannel, saveChannelCredentials } from '../channels/publishing-access.js';
+import { ChannelUnavailableError, openChannel } from '../channels/publishing-access.js';
+import { ensureFreshToken, ON_DEMAND_WINDOW_MS, refreshAfterAuthError, type AuthRecovery } from '../channels/token-refresh.js';
 import { mediaForPublish } from '../media/for-posts.js';
-import { ensureFreshToken, ON_DEMAND_WINDOW_MS } from '../channels/token-refresh.js';
 import { recomputePostStatus } from '../posts/service.js';
-import { nextRetryAt } from './backoff.js';
-import { enqueuePublish } from './enqueue.js';
-import { noticeTargetProblem } from './notices.js';
 import * as repo from './repo.js';
+import { classify, releaseClaim, settle, type Outcome } from './settle.js';
+import { WORKER_ID } from './workers.js';
 
-/** What became of one publish call, and so what happens to the target next. */
-export type Outcome =
-  | { kind: 'published'; published: Published }
-  | { kind: 'retry'; error: TargetError; retryAt?: Date | undefined; outcome: 'transient' | 'rate_limited' }
-  | { kind: 'failed'; error: TargetError }
-  | { kind: 'needs_reauth'; error: TargetError }
-  | { kind: 'unknown'; error: TargetError };
+export { classify, settle, type Outcome } from './settle.js';
 
 type Account = { externalId: string; credentials: Credentials };
 
@@ -30,14 +20,19 @@ type Account = { externalId: string; credentials: Credentials };
  * claim with one conditional UPDATE and record the attempt → call the platform outside any
  * transaction → settle according to the typed error. Only an error proving the platform did not
  * take the post is retried directly; an unknown outcome goes to the reconciler first.
+ *
+ * The call has a deadline of half the lease, counted from the claim (the attempt's start): waiting for
+ * a per-platform slot uses it up too, and a call that could not start in time is not made (the claim
+ * is released). At the deadline the call is aborted, not just left behind, and its slot is freed only
+ * once the call has really ended, so an abandoned upload can never land after the reconciler looked.
  */
 export class Publisher {
-  readonly workerId = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  readonly workerId = WORKER_ID;
   private readonly limits = new Map<string, Semaphore>();
 
   constructor(private readonly ctx: AppContext) {}
 
-  async handle(job: { targetId: string; version: number; attempt: number }): Promise<void> {
+  async handle(job: { targetId: string; version: number; attempt: number }, signal?: AbortSignal): Promise<void> {
     const claimed = await this.ctx.db.transaction(async (tx) => {
       await repo.lockPostOfTarget(tx, job.targetId);
       const target = await repo.claimTarget(tx, job.targetId, job.version, job.attempt);
@@ -48,80 +43,94 @@ export class Publisher {
     });
     // No claim: the job is stale (rescheduled, cancelled, retried, deleted) or another worker has it.
     if (!claimed) return;
-    const outcome = await this.publishOnce(claimed.target.id);
+    const deadlineAt = Date.now() + this.callBudgetMs();
+    const outcome = await this.publishOnce(claimed.target.id, deadlineAt, signal);
+    if (outcome.kind === 'not_sent') {
+      await releaseClaim(this.ctx, claimed.target.id, claimed.target.attemptCount, claimed.attemptId);
+      return;
+    }
     await settle(this.ctx, claimed.target.id, claimed.target.attemptCount, claimed.attemptId, outcome);
   }
 
-  private async publishOnce(targetId: string): Promise<Outcome> {
+  /** Half the lease: the reconciler may look once the lease is over, long after any call has ended. */
+  private callBudgetMs(): number {
+    return (this.ctx.config.publishing.leaseSeconds * 1000) / 2;
+  }
+
+  private async publishOnce(targetId: string, deadlineAt: number, jobSignal: AbortSignal | undefined): Promise<Outcome | { kind: 'not_sent' }> {
     const data = await repo.loadPublishData(this.ctx.db, targetId);
     if (!data) return { kind: 'failed', error: { kind: 'rejected', message: 'The post no longer exists' } };
     if (!isProviderPlatform(this.ctx.social, data.channel.platform)) {
       return { kind: 'failed', error: { kind: 'rejected', message: `Herald cannot publish to ${data.channel.platform}` } };
     }
     const provider = this.ctx.social[data.channel.platform];
+    const organizationId = data.target.organizationId;
     let account: Account;
     try {
-      account = (await openChannel(this.ctx, data.target.organizationId, data.channel.id)).account;
+      account = (await openChannel(this.ctx, organizationId, data.channel.id)).account;
       if (provider.oauth?.refresh && expiresSoon(account.credentials.expiresAt)) {
         // Short-lived tokens (X: two hours) are renewed before the call rather than failing it.
-        await ensureFreshToken(this.ctx, data.target.organizationId, data.channel.id, account.credentials.expiresAt);
-        account = (await openChannel(this.ctx, data.target.organizationId, data.channel.id)).account;
+        await ensureFreshToken(this.ctx, organizationId, data.channel.id, account.credentials.expiresAt);
+        account = (await openChannel(this.ctx, organizationId, data.channel.id)).account;
       }
     } catch (err) {
-      if (err instanceof ChannelUnavailableError) {
-        return err.reason === 'needs_reauth'
-          ? { kind: 'needs_reauth', error: { kind: 'auth_expired', message: 'The channel needs to be reconnected' } }
-          : { kind: 'failed', error: { kind: 'rejected', message: 'The channel was disconnected' } };
-      }
+      if (err instanceof ChannelUnavailableError) return channelOutcome(err);
       throw err;
     }
     let content: PublishContent;
     try {
       const mediaIds = data.target.mediaIds ?? data.post.mediaIds;
-      content = { text: data.target.text ?? data.post.text, media: await mediaForPublish(this.ctx, data.target.organizationId, mediaIds, provider.platform) };
+      content = { text: data.target.text ?? data.post.text, media: await mediaForPublish(this.ctx, organizationId, mediaIds, provider.platform) };
     } catch (err) {
       // Nothing reached the platform yet: safe to retry.
       return { kind: 'retry', outcome: 'transient', error: { kind: 'transient', message: `Preparing media failed: ${(err as Error).message}` } };
     }
-    return this.limit(provider).run(() => this.call(provider, data.channel.id, account, content, data.target.idempotencyKey));
-  }
 
-  /** Calls the platform; an expired token is refreshed once (when the platform can) and the call repeated. */
-  private async call(provider: SocialProvider, channelId: string, account: Account, content: PublishContent, key: string): Promise<Outcome> {
+    const release = await this.limit(provider).acquire();
+    // The slot came too late: less than half the call's budget is left. Nothing was sent; hand the
+    // target back rather than start a call the deadline would cut short.
+    if (deadlineAt - Date.now() < this.callBudgetMs() / 2) {
+      release();
+      return { kind: 'not_sent' };
+    }
+    const call = new DeadlineCall(deadlineAt, jobSignal);
     try {
-      return { kind: 'published', published: await this.withDeadline(provider.publish(account, content, key)) };
-    } catch (err) {
-      const outcome = classify(err);
-      if (outcome.kind !== 'needs_reauth' || !provider.oauth?.refresh || !account.credentials.refreshToken) return outcome;
-      let refreshed: Credentials;
-      try {
-        refreshed = await provider.oauth.refresh(account.credentials);
-      } catch (refreshError) {
-        // The platform could not renew right now (5xx, throttled): the grant may well be fine, so try
-        // again later instead of holding the channel until someone reconnects it.
-        if (isProviderError(refreshError) && (refreshError.kind === 'transient' || refreshError.kind === 'rate_limited')) return classify(refreshError);
-        return outcome;
-      }
-      await saveChannelCredentials(this.ctx.db, this.ctx.keys, channelId, refreshed);
-      try {
-        return { kind: 'published', published: await this.withDeadline(provider.publish({ ...account, credentials: refreshed }, content, key)) };
-      } catch (again) {
-        return classify(again);
-      }
+      return await this.call(provider, { organizationId, channelId: data.channel.id }, account, content, data.target.idempotencyKey, call);
+    } finally {
+      call.dispose();
+      // The slot is freed when every request of the call has really ended (aborted ones included).
+      void call.ended().then(release);
     }
   }
 
-  /** A call that outlives half the lease is treated as an unknown outcome (the reconciler decides). */
-  private async withDeadline<T>(call: Promise<T>): Promise<T> {
-    const ms = (this.ctx.config.publishing.leaseSeconds * 1000) / 2;
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new UnknownOutcomeError(`The platform did not answer within ${Math.round(ms / 1000)} s`)), ms);
-    });
+  /**
+   * Calls the platform; a token the platform refuses is renewed once through the channel's refresh lease
+   * (two targets of one channel never spend a single-use refresh token twice), and the call repeated.
+   */
+  private async call(provider: SocialProvider, channel: { organizationId: string; channelId: string }, account: Account, content: PublishContent, key: string, call: DeadlineCall): Promise<Outcome> {
     try {
-      return await Promise.race([call, deadline]);
-    } finally {
-      clearTimeout(timer);
+      return { kind: 'published', published: await call.run((signal) => provider.publish(account, content, key, { signal })) };
+    } catch (err) {
+      const outcome = classify(err);
+      if (outcome.kind !== 'needs_reauth' || !provider.oauth?.refresh || !account.credentials.refreshToken) return outcome;
+      let recovery: AuthRecovery;
+      try {
+        recovery = await call.run(() => refreshAfterAuthError(this.ctx, channel.organizationId, channel.channelId, account.credentials));
+      } catch (refreshError) {
+        return classify(refreshError);
+      }
+      if (recovery.kind === 'unavailable') {
+        // The platform could not renew right now (5xx, throttled): the grant may well be fine.
+        if (recovery.error?.kind === 'transient' || recovery.error?.kind === 'rate_limited') return classify(recovery.error);
+        return { kind: 'retry', outcome: 'transient', error: { kind: 'transient', message: `${provider.displayName} refused the token and renewing it failed for now; trying again later` } };
+      }
+      if (recovery.kind === 'needs_reauth') return outcome;
+      const fresh: Account = { ...account, credentials: recovery.credentials };
+      try {
+        return { kind: 'published', published: await call.run((signal) => provider.publish(fresh, content, key, { signal })) };
+      } catch (again) {
+        return classify(again);
+      }
     }
   }
 
@@ -132,94 +141,58 @@ export class Publisher {
   }
 }
 
+/**
+ * One platform call's deadline: an AbortSignal that fires at `deadlineAt` (or when the job is aborted,
+ * e.g. the worker stops), passed into every request of the call. `run` answers at the deadline even if
+ * a provider ignored the signal; `ended` resolves when every request has really finished.
+ */
+class DeadlineCall {
+  private readonly controller = new AbortController();
+  private readonly timer: NodeJS.Timeout;
+  private readonly started: Promise<unknown>[] = [];
+  private readonly onJobAbort = () => this.controller.abort(new UnknownOutcomeError('The worker stopped while the platform was being called'));
+
+  constructor(
+    deadlineAt: number,
+    private readonly jobSignal: AbortSignal | undefined,
+  ) {
+    const ms = Math.max(0, deadlineAt - Date.now());
+    this.timer = setTimeout(() => this.controller.abort(new UnknownOutcomeError(`The platform did not answer within ${Math.round(ms / 1000)} s`)), ms);
+    if (jobSignal?.aborted) this.onJobAbort();
+    else jobSignal?.addEventListener('abort', this.onJobAbort, { once: true });
+  }
+
+  async run<T>(fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const signal = this.controller.signal;
+    signal.throwIfAborted();
+    const task = fn(signal);
+    this.started.push(task.catch(() => undefined));
+    const aborted = new Promise<never>((_, reject) => {
+      const stop = () => reject(signal.reason instanceof Error ? signal.reason : new UnknownOutcomeError('The call was aborted'));
+      if (signal.aborted) stop();
+      else signal.addEventListener('abort', stop, { once: true });
+      void task.finally(() => signal.removeEventListener('abort', stop)).catch(() => undefined);
+    });
+    return Promise.race([task, aborted]);
+  }
+
+  async ended(): Promise<void> {
+    await Promise.allSettled(this.started);
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+    this.jobSignal?.removeEventListener('abort', this.onJobAbort);
+  }
+}
+
+function channelOutcome(err: ChannelUnavailableError): Outcome {
+  return err.reason === 'needs_reauth'
+    ? { kind: 'needs_reauth', error: { kind: 'auth_expired', message: 'The channel needs to be reconnected' } }
+    : { kind: 'failed', error: { kind: 'rejected', message: 'The channel was disconnected' } };
+}
+
 function expiresSoon(expiresAt: string | null | undefined): boolean {
   const ms = expiresAt ? Date.parse(expiresAt) : NaN;
   return !Number.isNaN(ms) && ms - Date.now() <= ON_DEMAND_WINDOW_MS;
-}
-
-/** Maps what a provider threw to the next step. Anything untyped may have reached the platform. */
-export function classify(err: unknown): Outcome {
-  if (isProviderError(err)) {
-    const error = toTargetError(err);
-    switch (err.kind) {
-      case 'transient':
-        return { kind: 'retry', outcome: 'transient', error };
-      case 'rate_limited':
-        return { kind: 'retry', outcome: 'rate_limited', error, retryAt: (err as ProviderError & { retryAt: Date }).retryAt };
-      case 'rejected':
-        return { kind: 'failed', error };
-      case 'auth_expired':
-        return { kind: 'needs_reauth', error };
-      case 'unknown_outcome':
-        return { kind: 'unknown', error };
-    }
-  }
-  return { kind: 'unknown', error: { kind: 'unknown_outcome', message: err instanceof Error ? err.message : String(err) } };
-}
-
-function toTargetError(err: ProviderError): TargetError {
-  return { kind: err.kind, message: err.message, ...(err.platformCode ? { platformCode: err.platformCode } : {}) };
-}
-
-/**
- * Records an outcome: the attempt, the target and the post, in one transaction, together with the
- * job that comes next (a delayed retry, or a reconciliation).
- */
-export async function settle(ctx: AppContext, targetId: string, attemptCount: number, attemptId: string, outcome: Outcome): Promise<void> {
-  const { maxAttempts, retryBaseMs } = ctx.config.publishing;
-  await ctx.db.transaction(async (tx) => {
-    await repo.lockPostOfTarget(tx, targetId);
-    const common = { errorMessage: 'error' in outcome ? outcome.error.message : null, platformCode: 'error' in outcome ? (outcome.error.platformCode ?? null) : null };
-    let settled: repo.TargetRow | undefined;
-    switch (outcome.kind) {
-      case 'published':
-        await repo.finishAttempt(tx, attemptId, { outcome: 'published', platformPostId: outcome.published.platformPostId });
-        settled = await repo.settleTarget(tx, targetId, attemptCount, {
-          status: 'published',
-          platformPostId: outcome.published.platformPostId,
-          permalink: outcome.published.permalink,
-          publishedAt: outcome.published.publishedAt ?? new Date(),
-          lastError: null,
-        });
-        break;
-      case 'retry': {
-        await repo.finishAttempt(tx, attemptId, { outcome: outcome.outcome, ...common });
-        if (attemptCount >= maxAttempts) {
-          const error = { ...outcome.error, message: `Gave up after ${attemptCount} attempts: ${outcome.error.message}` };
-          settled = await repo.settleTarget(tx, targetId, attemptCount, { status: 'failed', lastError: error });
-          if (settled) await noticeTargetProblem(ctx, tx, settled, 'failed', error.message);
-          break;
-        }
-        const at = nextRetryAt({ now: new Date(), attempt: attemptCount, baseMs: retryBaseMs, platformRetryAt: outcome.retryAt });
-        settled = await repo.settleTarget(tx, targetId, attemptCount, { status: 'retrying', nextAttemptAt: at, lastError: outcome.error });
-        if (settled) await enqueuePublish(ctx.queue, tx, settled, at);
-        break;
-      }
-      case 'failed':
-        await repo.finishAttempt(tx, attemptId, { outcome: 'rejected', ...common });
-        settled = await repo.settleTarget(tx, targetId, attemptCount, { status: 'failed', lastError: outcome.error });
-        if (settled) await noticeTargetProblem(ctx, tx, settled, 'failed', outcome.error.message);
-        break;
-      case 'needs_reauth':
-        await repo.finishAttempt(tx, attemptId, { outcome: 'auth_expired', ...common });
-        settled = await repo.settleTarget(tx, targetId, attemptCount, { status: 'needs_reauth', lastError: outcome.error });
-        if (settled) {
-          await markChannelNeedsReauth(tx, settled.channelId, outcome.error.message);
-          await noticeTargetProblem(ctx, tx, settled, 'needs_reauth', outcome.error.message);
-        }
-        break;
-      case 'unknown':
-        await repo.finishAttempt(tx, attemptId, { outcome: 'unknown_outcome', ...common });
-        // Stays `publishing` until the reconciler has asked the platform.
-        settled = await repo.settleTarget(tx, targetId, attemptCount, { status: 'publishing', lastError: outcome.error });
-        // Ask the platform once the attempt's lease is over (the abandoned call may land until then).
-        if (settled) {
-          const after = new Date(Date.now() + (ctx.config.publishing.leaseSeconds * 1000) / 2 + 1000);
-          await ctx.queue.send('reconcile-target', { targetId }, { tx, startAfter: after, singletonKey: targetId });
-        }
-        break;
-    }
-    if (settled) await recomputePostStatus(tx, settled.postId);
-    else ctx.logger.warn({ targetId, attemptCount, outcome: outcome.kind }, 'target was settled elsewhere (reconciler) before this attempt finished');
-  });
 }

@@ -1,6 +1,6 @@
-import { and, desc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, lt, ne, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { channels, posts, postTargets, publishAttempts, type AttemptOutcome, type TargetError, type TargetStatus } from '../../db/schema.js';
+import { channels, posts, postTargets, publishAttempts, workerHeartbeats, type AttemptOutcome, type TargetError, type TargetStatus } from '../../db/schema.js';
 
 export type TargetRow = typeof postTargets.$inferSelect;
 
@@ -25,7 +25,7 @@ export async function lockPostOfTarget(db: Db, targetId: string): Promise<void> 
 export async function claimTarget(db: Db, targetId: string, version: number, attempt: number): Promise<TargetRow | undefined> {
   const [row] = await db
     .update(postTargets)
-    .set({ status: 'publishing', attemptCount: sql`${postTargets.attemptCount} + 1`, nextAttemptAt: null, updatedAt: new Date() })
+    .set({ status: 'publishing', attemptCount: sql`${postTargets.attemptCount} + 1`, reconcileAttempts: 0, nextAttemptAt: null, updatedAt: new Date() })
     .where(
       and(
         eq(postTargets.id, targetId),
@@ -43,15 +43,46 @@ export async function insertAttempt(db: Db, a: { organizationId: string; targetI
   return row!.id;
 }
 
+/** Closes an attempt; returns when it started (the lease of an unknown outcome counts from there). */
 export async function finishAttempt(
   db: Db,
   attemptId: string,
   result: { outcome: AttemptOutcome; errorMessage?: string | null; platformCode?: string | null; platformPostId?: string | null },
-): Promise<void> {
-  await db
+): Promise<Date | undefined> {
+  const [row] = await db
     .update(publishAttempts)
     .set({ finishedAt: new Date(), outcome: result.outcome, errorMessage: result.errorMessage ?? null, platformCode: result.platformCode ?? null, platformPostId: result.platformPostId ?? null })
-    .where(eq(publishAttempts.id, attemptId));
+    .where(eq(publishAttempts.id, attemptId))
+    .returning({ startedAt: publishAttempts.startedAt });
+  return row?.startedAt;
+}
+
+export async function deleteAttempt(db: Db, attemptId: string): Promise<void> {
+  await db.delete(publishAttempts).where(eq(publishAttempts.id, attemptId));
+}
+
+/** Undoes a claim whose call was never made: the attempt count goes back and the target is pending again. */
+export async function unclaimTarget(db: Db, targetId: string, attemptCount: number): Promise<TargetRow | undefined> {
+  const [row] = await db
+    .update(postTargets)
+    .set({
+      status: sql`case when ${postTargets.attemptCount} > 1 then 'retrying' else 'scheduled' end`,
+      attemptCount: sql`${postTargets.attemptCount} - 1`,
+      updatedAt: new Date(),
+    })
+    .where(and(eq(postTargets.id, targetId), eq(postTargets.status, 'publishing'), eq(postTargets.attemptCount, attemptCount)))
+    .returning();
+  return row;
+}
+
+/** Counts one failed try at reconciling the target's current attempt; returns the new count. */
+export async function countReconcileFailure(db: Db, targetId: string, attemptCount: number): Promise<number> {
+  const [row] = await db
+    .update(postTargets)
+    .set({ reconcileAttempts: sql`${postTargets.reconcileAttempts} + 1` })
+    .where(and(eq(postTargets.id, targetId), eq(postTargets.attemptCount, attemptCount)))
+    .returning({ n: postTargets.reconcileAttempts });
+  return row?.n ?? 0;
 }
 
 /**
@@ -105,11 +136,12 @@ export async function latestAttempt(db: Db, targetId: string) {
 }
 
 /**
- * Targets left in `publishing` whose attempt started longer than a lease ago: by a worker that died
- * (attempt unfinished) or by a call whose outcome is unknown (attempt finished as unknown_outcome).
- * Not sooner: a call abandoned at half the lease may still land on the platform until then.
+ * Targets left in `publishing` that the reconciler should look at now: the attempt started longer than
+ * a lease ago (an unknown outcome, or a worker that died), or it is unfinished and its worker stopped
+ * beating (`aliveSince`: a dead process cannot still be calling the platform, so no need to wait out
+ * the lease). A worker with no heartbeat row counts as dead once its attempt is older than that too.
  */
-export async function orphanedTargets(db: Db, leaseExpiredBefore: Date, limit: number): Promise<string[]> {
+export async function orphanedTargets(db: Db, leaseExpiredBefore: Date, aliveSince: Date, limit: number): Promise<string[]> {
   const rows = await db
     .select({ id: postTargets.id })
     .from(postTargets)
@@ -117,11 +149,38 @@ export async function orphanedTargets(db: Db, leaseExpiredBefore: Date, limit: n
     .where(
       and(
         eq(postTargets.status, 'publishing'),
-        lt(publishAttempts.startedAt, leaseExpiredBefore),
-        or(isNull(publishAttempts.finishedAt), eq(publishAttempts.outcome, 'unknown_outcome')),
+        or(
+          and(lt(publishAttempts.startedAt, leaseExpiredBefore), or(isNull(publishAttempts.finishedAt), eq(publishAttempts.outcome, 'unknown_outcome'))),
+          and(
+            isNull(publishAttempts.finishedAt),
+            lt(publishAttempts.startedAt, aliveSince),
+            sql`not exists (select 1 from ${workerHeartbeats} h where h.worker_id = ${publishAttempts.workerId} and h.beat_at >= ${aliveSince.toISOString()}::timestamptz)`,
+          ),
+        ),
       ),
     )
     .limit(limit);
+  return rows.map((r) => r.id);
+}
+
+/** Targets still `publishing` under an unfinished attempt of one of `workerIds` (processes that died). */
+export async function openTargetsOfWorkers(db: Db, workerIds: string[]): Promise<string[]> {
+  if (workerIds.length === 0) return [];
+  const rows = await db
+    .select({ id: postTargets.id })
+    .from(postTargets)
+    .innerJoin(publishAttempts, and(eq(publishAttempts.targetId, postTargets.id), eq(publishAttempts.attemptNo, postTargets.attemptCount)))
+    .where(and(eq(postTargets.status, 'publishing'), isNull(publishAttempts.finishedAt), inArray(publishAttempts.workerId, workerIds)));
+  return rows.map((r) => r.id);
+}
+
+/** Embedded mode at start: every target still `publishing` under an unfinished attempt of another process. */
+export async function openTargetsNotOf(db: Db, workerId: string): Promise<string[]> {
+  const rows = await db
+    .select({ id: postTargets.id })
+    .from(postTargets)
+    .innerJoin(publishAttempts, and(eq(publishAttempts.targetId, postTargets.id), eq(publishAttempts.attemptNo, postTargets.attemptCount)))
+    .where(and(eq(postTargets.status, 'publishing'), isNull(publishAttempts.finishedAt), ne(publishAttempts.workerId, workerId)));
   return rows.map((r) => r.id);
 }
 

@@ -5,6 +5,7 @@ import { GraphClient, str, type MetaApp } from '../graph/graph-client.js';
 import { MetaLogin } from '../graph/graph-oauth.js';
 import { graphTime } from '../graph/insights.js';
 import { PublishMemo, sameText, type ExpectedPost } from '../graph/published-match.js';
+import { uniqueTextMatch } from '../text-match.js';
 import { pageMetrics } from './facebook.metrics.js';
 import { postPermalink, publishToPage } from './facebook.publish.js';
 
@@ -81,10 +82,10 @@ export class FacebookProvider implements SocialProvider {
       { fields: `id,${textField},created_time,permalink_url`, since: Math.floor((since.getTime() - SKEW_MS) / 1000), limit: 100 },
       10,
     );
-    const first = items
+    const matches = items
       .map((item) => ({ id: str(item.id), text: str(item[textField]), at: graphTime(item.created_time), link: str(item.permalink_url) }))
-      .filter((p) => p.id && p.at && p.at.getTime() >= since.getTime() - SKEW_MS && sameText(text, p.text))
-      .sort((a, b) => (a.at?.getTime() ?? 0) - (b.at?.getTime() ?? 0))[0];
+      .filter((p) => p.id && p.at && p.at.getTime() >= since.getTime() - SKEW_MS && sameText(text, p.text));
+    const first = uniqueTextMatch('Facebook', text, matches);
     if (!first?.id) return { complete };
     const permalink = first.link ? (first.link.startsWith('/') ? `https://www.facebook.com${first.link}` : first.link) : await postPermalink(graph, first.id, token);
     return { published: { platformPostId: first.id, permalink, publishedAt: first.at }, complete };

@@ -5,6 +5,7 @@ import { GraphClient, str, type MetaApp } from '../graph/graph-client.js';
 import { MetaLogin } from '../graph/graph-oauth.js';
 import { graphTime } from '../graph/insights.js';
 import { PublishMemo, sameText, type ExpectedPost } from '../graph/published-match.js';
+import { uniqueTextMatch } from '../text-match.js';
 import { mediaMetrics } from './instagram.metrics.js';
 import { DEFAULT_POLLING, publishToInstagram, type ContainerPolling } from './instagram.publish.js';
 
@@ -86,10 +87,10 @@ export class InstagramProvider implements SocialProvider {
       { fields: 'id,caption,media_type,timestamp,permalink', since: Math.floor((since.getTime() - SKEW_MS) / 1000), limit: 100 },
       10,
     );
-    const first = items
+    const matches = items
       .map((m) => ({ id: str(m.id), caption: str(m.caption), type: str(m.media_type), at: graphTime(m.timestamp), link: str(m.permalink) }))
-      .filter((m) => m.id && m.at && m.at.getTime() >= since.getTime() - SKEW_MS && (mediaType === undefined || m.type === mediaType) && sameText(want.text, m.caption))
-      .sort((a, b) => (a.at?.getTime() ?? 0) - (b.at?.getTime() ?? 0))[0];
+      .filter((m) => m.id && m.at && m.at.getTime() >= since.getTime() - SKEW_MS && (mediaType === undefined || m.type === mediaType) && sameText(want.text, m.caption));
+    const first = uniqueTextMatch('Instagram', want.text, matches);
     if (first?.id) return { platformPostId: first.id, permalink: first.link ?? null, publishedAt: first.at };
     if (!complete) throw new UnknownOutcomeError('Instagram: too many recent posts to be sure the post is absent');
     return null;

@@ -2,6 +2,7 @@ import { RejectedError, UnknownOutcomeError } from '../errors.js';
 import type { Published } from '../provider.js';
 import { type LinkedInClient, restliQuery } from './linkedin.client.js';
 import { permalinkOf, toLittleText } from './linkedin.text.js';
+import { uniqueTextMatch } from '../text-match.js';
 
 /** What goes into `content` of a post: one image or video, or several images. */
 export type PostContent = { media: { id: string; altText?: string } } | { multiImage: { images: { id: string; altText?: string }[] } };
@@ -58,6 +59,7 @@ const MAX_PAGES = 6;
  */
 export async function findPost(client: LinkedInClient, token: string, author: string, text: string, since: Date): Promise<Published | null> {
   const wanted = toLittleText(text);
+  const matches: Published[] = [];
   for (let page = 0; page < MAX_PAGES; page++) {
     const answer = await client.rest(token, {
       method: 'GET',
@@ -74,13 +76,13 @@ export async function findPost(client: LinkedInClient, token: string, author: st
     const elements = ((answer.json as { elements?: PostElement[] } | null)?.elements ?? []);
     for (const el of elements) {
       const createdAt = typeof el.createdAt === 'number' ? el.createdAt : undefined;
-      if (createdAt !== undefined && createdAt < since.getTime()) return null;
+      if (createdAt !== undefined && createdAt < since.getTime()) return uniqueTextMatch('LinkedIn', text, matches);
       if (typeof el.id === 'string' && (el.commentary === wanted || el.commentary === text)) {
         const at = typeof el.publishedAt === 'number' ? el.publishedAt : createdAt;
-        return { platformPostId: el.id, permalink: permalinkOf(el.id), publishedAt: at !== undefined ? new Date(at) : undefined };
+        matches.push({ platformPostId: el.id, permalink: permalinkOf(el.id), publishedAt: at !== undefined ? new Date(at) : undefined });
       }
     }
-    if (elements.length < PAGE) return null;
+    if (elements.length < PAGE) return uniqueTextMatch('LinkedIn', text, matches);
   }
   throw new UnknownOutcomeError(`Herald looked through the ${PAGE * MAX_PAGES} newest LinkedIn posts without reaching the publish time; it cannot tell whether the post went out`);
 }

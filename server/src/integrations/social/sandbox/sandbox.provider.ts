@@ -13,6 +13,8 @@ export interface SandboxOptions {
   latencyMs: number;
   /** Share of publish calls that fail with a transient error before taking the post (0..1). */
   failureRate: number;
+  /** Calls in flight at once per worker (HERALD_SANDBOX_CONCURRENCY). */
+  concurrency?: number;
   random?: () => number;
 }
 
@@ -27,11 +29,12 @@ export class SandboxProvider implements SocialProvider {
   readonly platform = 'sandbox' as const;
   readonly displayName = 'Sandbox';
   readonly rules = CONTENT_RULES.sandbox;
-  readonly concurrency = 50;
+  readonly concurrency: number;
   private readonly random: () => number;
 
   constructor(private readonly opts: SandboxOptions) {
     this.random = opts.random ?? Math.random;
+    this.concurrency = opts.concurrency ?? 50;
   }
 
   async publish(account: SandboxAccount, content: PublishContent, idempotencyKey: string, call: CallOptions = {}): Promise<Published> {

@@ -4,6 +4,7 @@ import { str, type TikTokClient } from './client.js';
 import { permalink, published } from './creator.js';
 import type { PublishJournal } from './journal.js';
 import { fetchStatus, settle } from './status.js';
+import { uniqueTextMatch } from '../text-match.js';
 
 /** The Display API returns at most 20 posts a page; ten pages cover any plausible reconciliation window. */
 const PAGE_SIZE = 20;
@@ -52,6 +53,7 @@ export async function findPost(
 
 async function findByText(client: TikTokClient, token: string, text: string, since: Date, username: string | undefined): Promise<Published | null> {
   const wanted = normalise(text);
+  const matches: Published[] = [];
   // create_time has whole seconds; `since` may carry milliseconds.
   const sinceSeconds = Math.floor(since.getTime() / 1000);
   let cursor: number | undefined;
@@ -75,17 +77,17 @@ async function findByText(client: TikTokClient, token: string, text: string, sin
       if (!id) continue;
       const captions = [str(video.title), str(video.video_description)].filter((c): c is string => c !== undefined).map(normalise);
       if (captions.includes(wanted)) {
-        return {
+        matches.push({
           platformPostId: id,
           permalink: permalink(username, id) ?? str(video.share_url) ?? null,
           publishedAt: created !== undefined ? new Date(created * 1000) : undefined,
-        };
+        });
       }
     }
-    if (older || data.has_more !== true || typeof data.cursor !== 'number') return null;
+    if (older || data.has_more !== true || typeof data.cursor !== 'number') return uniqueTextMatch('TikTok', text, matches);
     cursor = data.cursor;
   }
-  return null;
+  return uniqueTextMatch('TikTok', text, matches);
 }
 
 function normalise(text: string): string {

@@ -3,6 +3,7 @@ import type { Credentials, Published, PublishContent, SentContent } from '../pro
 import type { XClient } from './x.client.js';
 import type { XMediaUploader } from './x.media.js';
 import { XCreatedTweetSchema, XDeletedSchema, XMeSchema, XTweetListSchema, type XTweet } from './x.schemas.js';
+import { uniqueTextMatch } from '../text-match.js';
 import { fingerprintOfDraft, fingerprintOfTweet, sameText } from './x.text.js';
 
 type XAccount = { externalId: string; credentials: Credentials };
@@ -43,7 +44,7 @@ export class XPosts {
     const wanted = fingerprintOfDraft(content.text);
     let pageToken: string | undefined;
     let read = 0;
-    let match: { tweet: XTweet; username: string | undefined } | undefined;
+    const matches: { tweet: XTweet; username: string | undefined }[] = [];
     do {
       const page = await this.client.call(
         account.credentials.accessToken,
@@ -68,12 +69,12 @@ export class XPosts {
         if (tweet.created_at && Date.parse(tweet.created_at) < since.getTime()) continue;
         if ((tweet.attachments?.media_keys?.length ?? 0) !== content.mediaCount) continue;
         if (!sameText(wanted, fingerprintOfTweet(tweet))) continue;
-        // Newest first: keep going so the earliest match wins.
-        match = { tweet, username: tweet.author_id ? users.get(tweet.author_id) : undefined };
+        matches.push({ tweet, username: tweet.author_id ? users.get(tweet.author_id) : undefined });
       }
       pageToken = page.meta?.next_token;
     } while (pageToken && read < TIMELINE_LIMIT);
-    if (!match && pageToken) throw new TransientError('X has more posts since then than Herald can read back; cannot tell whether the post went out');
+    if (matches.length === 0 && pageToken) throw new TransientError('X has more posts since then than Herald can read back; cannot tell whether the post went out');
+    const match = uniqueTextMatch('X', content.text, matches);
     if (!match) return null;
     const username = match.username ?? account.credentials.extra?.username;
     return {

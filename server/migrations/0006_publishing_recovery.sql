@@ -1,0 +1,7 @@
+CREATE TABLE "worker_heartbeats" (
+	"worker_id" text PRIMARY KEY NOT NULL,
+	"started_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"beat_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+ALTER TABLE "post_targets" ADD COLUMN "reconcile_attempts" integer DEFAULT 0 NOT NULL;
