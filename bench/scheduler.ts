@@ -110,12 +110,12 @@ export async function runScheduler(opts: SchedulerOptions): Promise<SchedulerRes
     const dueAt = new Date(Math.ceil((Date.now() + setupBudgetMs) / 1000) * 1000);
     log(`${opts.backend}: creating ${postCount} posts × ${opts.channels} channels due at ${dueAt.toISOString()} (~${round(perPostMs)} ms per post)`);
 
-    // The worker, as `herald worker` starts it (cli.ts): every job handler, the recurring jobs, then
-    // the sweeper. It runs while the posts are created, as in a live deployment.
+    // The worker, as `herald worker` starts it (cli.ts): heartbeat and sweep, every job handler, the
+    // recurring jobs. It runs while the posts are created, as in a live deployment.
+    stopSweeper = await startPublishingWorker(runtime);
     await runtime.queue.work(jobHandlers(runtime));
     await runtime.queue.schedule('refresh-channel-tokens', '*/15 * * * *', {});
     await runtime.queue.schedule('sync-metrics', '7 * * * *', {});
-    stopSweeper = await startPublishingWorker(runtime);
 
     const s0 = performance.now();
     await pool([...Array(postCount).keys()], concurrency, async (i) => {

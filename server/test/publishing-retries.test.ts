@@ -60,29 +60,56 @@ describe('platform failures', () => {
     expect(post.attempts.map((a: any) => a.outcome)).toEqual(['transient', 'transient', 'transient']);
   }, 60_000);
 
-  it('waits out the lease before asking about a call it gave up on, so a late landing is not published twice', async () => {
-    // Calls take 1–3 s; Herald stops waiting at half the 4 s lease (2 s), so about half end as unknown
-    // outcomes that still land on the platform afterwards. The reconciler must find them, not resend.
-    const t = await start({ HERALD_SANDBOX_LATENCY_MS: '2000', HERALD_PUBLISH_LEASE_SECONDS: '4', HERALD_PUBLISH_SWEEP_SECONDS: '1' });
+  it('aborts a call that outlives its deadline: a slow platform answering after the lease never gets the post twice', async () => {
+    // Calls take 2–6 s; the deadline is half the 4 s lease. Without aborting, calls still running at
+    // the lease's end land after the reconciler found nothing and retried: a double post.
+    const t = await start({ HERALD_SANDBOX_LATENCY_MS: '4000', HERALD_PUBLISH_LEASE_SECONDS: '4', HERALD_PUBLISH_SWEEP_SECONDS: '1', HERALD_PUBLISH_MAX_ATTEMPTS: '2' });
+    stops.push(await startPublishingWorker(t.runtime));
+    const s = await ownerWithWorkspace(t.app, { sandboxChannels: 3 });
+    const api = (method: 'GET' | 'POST', url: string, body?: unknown) => call(t.app, method, `/api/v1${url}`, { token: s.token, ...(body === undefined ? {} : { body }) });
+    const ids: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      ids.push((await api('POST', `/workspaces/${s.workspaceId}/posts`, { text: `Slow ${i} ${randomUUID()}`, channelIds: s.channelIds, publishNow: true })).body.id);
+    }
+    const posts = await eventually(async () => {
+      const all = await Promise.all(ids.map(async (id) => (await api('GET', `/posts/${id}`)).body));
+      return all.every((p) => p.targets.every((x: { status: string }) => ['published', 'failed', 'needs_review'].includes(x.status))) ? all : undefined;
+    }, 60_000);
+    // Leave time for any abandoned call to land (the slowest takes 6 s).
+    await new Promise((r) => setTimeout(r, 6500));
+    for (const post of posts) {
+      for (const target of post.targets) {
+        const feed = (await api('GET', `/channels/${target.channelId}/sandbox/feed?limit=100`)).body.items as { id: string; text: string }[];
+        const copies = feed.filter((r) => r.text === post.text);
+        expect(copies.length, `${post.text} on ${target.channelId}`).toBe(target.status === 'published' ? 1 : 0);
+      }
+      // Every call was cut at the deadline and ended as an unknown outcome, then checked: none went out.
+      expect(post.attempts.map((a: any) => a.outcome)).toContain('unknown_outcome');
+    }
+  }, 90_000);
+
+  it('does not send a call whose wait for a platform slot used up its deadline', async () => {
+    // One call at a time, 0.5–1.5 s each, 8 targets claimed at once: the last ones wait longer than the
+    // 4 s lease. Sent anyway, they would land after the reconciler had found nothing and retried.
+    const t = await start({ HERALD_SANDBOX_CONCURRENCY: '1', HERALD_SANDBOX_LATENCY_MS: '1000', HERALD_PUBLISH_LEASE_SECONDS: '4', HERALD_PUBLISH_SWEEP_SECONDS: '1', HERALD_PUBLISH_MAX_ATTEMPTS: '30' });
     stops.push(await startPublishingWorker(t.runtime));
     const s = await ownerWithWorkspace(t.app, { sandboxChannels: 4 });
     const api = (method: 'GET' | 'POST', url: string, body?: unknown) => call(t.app, method, `/api/v1${url}`, { token: s.token, ...(body === undefined ? {} : { body }) });
-    const texts: string[] = [];
     const ids: string[] = [];
-    for (let i = 0; i < 3; i++) {
-      const text = `Late ${i} ${randomUUID()}`;
-      texts.push(text);
-      ids.push((await api('POST', `/workspaces/${s.workspaceId}/posts`, { text, channelIds: s.channelIds, publishNow: true })).body.id);
+    for (let i = 0; i < 2; i++) {
+      ids.push((await api('POST', `/workspaces/${s.workspaceId}/posts`, { text: `Queued ${i} ${randomUUID()}`, channelIds: s.channelIds, publishNow: true })).body.id);
     }
     const posts = await eventually(async () => {
       const all = await Promise.all(ids.map(async (id) => (await api('GET', `/posts/${id}`)).body));
       return all.every((p) => p.targets.every((x: { status: string }) => x.status === 'published')) ? all : undefined;
-    }, 60_000);
-    const outcomes = posts.flatMap((p) => p.attempts.map((a: any) => a.outcome));
-    expect(outcomes).toContain('reconciled');
-    for (const channelId of s.channelIds) {
-      const feed = (await api('GET', `/channels/${channelId}/sandbox/feed?limit=100`)).body.items as { text: string }[];
-      for (const text of texts) expect(feed.filter((r) => r.text === text), text).toHaveLength(1);
+    }, 80_000);
+    await new Promise((r) => setTimeout(r, 2000));
+    for (const post of posts) {
+      for (const target of post.targets) {
+        const feed = (await api('GET', `/channels/${target.channelId}/sandbox/feed?limit=100`)).body.items as { id: string; text: string }[];
+        const copies = feed.filter((r) => r.text === post.text);
+        expect(copies.map((c) => c.id), `${post.text} on ${target.channelId}`).toEqual([target.platformPostId]);
+      }
     }
-  }, 90_000);
+  }, 100_000);
 });

@@ -170,10 +170,18 @@ export async function sweep(ctx: AppContext): Promise<{ reconciled: number; rese
       ctx.logger.warn({ err, targetId: id }, 'reconciliation failed; will try again');
     }
   }
-  const grace = Math.max(30_000, ctx.config.publishing.sweepSeconds * 1000);
-  const overdue = await repo.overdueTargets(ctx.db, new Date(now - grace), 500);
+  const resent = await resendOverdue(ctx, new Date(now - Math.max(30_000, ctx.config.publishing.sweepSeconds * 1000)));
+  return { reconciled, resent };
+}
+
+/**
+ * Re-sends the job of every pending target due before `dueBefore` (at most 500). A job still queued
+ * is not doubled (same singleton key); one held by a worker that died is replaced.
+ */
+export async function resendOverdue(ctx: AppContext, dueBefore: Date): Promise<number> {
+  const overdue = await repo.overdueTargets(ctx.db, dueBefore, 500);
   for (const t of overdue) await enqueuePublish(ctx.queue, ctx.db, t, new Date());
-  return { reconciled, resent: overdue.length };
+  return overdue.length;
 }
 
 /** Settles the open attempts of processes that died, at once (no lease to wait out). Returns how many. */
