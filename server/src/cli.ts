@@ -12,6 +12,9 @@ Commands:
   api       HTTP API and dashboard only (run several behind a load balancer)
   worker    background jobs only
   migrate   apply database migrations and exit
+  users reset-password <email>
+            print a one-time password reset link for that account (for servers without mail:
+            hand it to the account holder; it works once, and never sets or shows a password)
   rotate-keys  re-encrypt stored credentials under the newest secret key (with the key file: adds
                a new key first, stop Herald while it runs; with HERALD_SECRET_KEYS: put the new key
                first and deploy it to every process before running this)
@@ -73,6 +76,11 @@ async function main(argv: string[]): Promise<void> {
         await database.close();
       }
       if (unreadable > 0) process.exit(1);
+      return;
+    }
+    case 'users': {
+      const { usersCommand } = await import('./modules/auth/users-cli.js');
+      process.exitCode = await usersCommand(argv.slice(1), config);
       return;
     }
     case 'start':

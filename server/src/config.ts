@@ -29,6 +29,7 @@ const EnvSchema = z.object({
   REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   INVITATION_TTL_DAYS: z.coerce.number().int().min(1).max(90).default(14),
   PASSWORD_RESET_TTL_MINUTES: z.coerce.number().int().min(5).max(1440).default(60),
+  EMAIL_VERIFICATION_TTL_HOURS: z.coerce.number().int().min(1).max(720).default(48),
   /** Requests allowed per window for login/register/refresh, per IP and per account. */
   AUTH_RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(10),
   AUTH_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
@@ -110,6 +111,7 @@ export interface Config {
     refreshTokenTtlDays: number;
     invitationTtlDays: number;
     passwordResetTtlMinutes: number;
+    emailVerificationTtlHours: number;
     rateLimit: { max: number; windowSeconds: number };
     /** Seconds a session's validity, a membership and a resource's organization stay cached (http/access-cache.ts). */
     cacheSeconds: number;
@@ -207,6 +209,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       refreshTokenTtlDays: e.REFRESH_TOKEN_TTL_DAYS,
       invitationTtlDays: e.INVITATION_TTL_DAYS,
       passwordResetTtlMinutes: e.PASSWORD_RESET_TTL_MINUTES,
+      emailVerificationTtlHours: e.EMAIL_VERIFICATION_TTL_HOURS,
       rateLimit: { max: e.AUTH_RATE_LIMIT_MAX, windowSeconds: e.AUTH_RATE_LIMIT_WINDOW_SECONDS },
       cacheSeconds: e.HERALD_AUTH_CACHE_SECONDS,
     },

@@ -35,7 +35,13 @@ export async function createRuntime(config: Config, opts: { supervise: boolean; 
     const limiter = createRateLimiter(config.redisUrl);
     const accessCache = new AccessCache(config.auth.cacheSeconds * 1000);
     const stopListening = await listenForAccessChanges(database, config.database.kind === 'postgres' ? config.database.url : undefined, accessCache, logger);
-    const mailer = createMailer({ smtpUrl: config.mail.smtpUrl, from: config.mail.from, outboxDir: join(config.dataDir, 'outbox'), logger });
+    const mailer = createMailer({
+      smtpUrl: config.mail.smtpUrl,
+      from: config.mail.from,
+      outboxDir: join(config.dataDir, 'outbox'),
+      production: config.env === 'production',
+      logger,
+    });
     return {
       config,
       database,

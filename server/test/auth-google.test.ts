@@ -2,6 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeGoogle } from './fakes/google-oidc.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
 import { call } from './helpers/http.js';
+import { Outbox, tokenIn } from './helpers/outbox.js';
+import { sql } from 'drizzle-orm';
+import { rowsOf } from '../src/db/client.js';
+import { jobHandlers } from '../src/jobs/handlers.js';
 
 const CLIENT_ID = '1234567890-herald.apps.googleusercontent.com';
 const CLIENT_SECRET = 'GOCSPX-test-client-secret';
@@ -9,6 +13,7 @@ const CALLBACK = 'http://herald.test/api/v1/auth/google/callback';
 
 let t: TestApp;
 let google: FakeGoogle;
+let box: Outbox;
 
 beforeAll(async () => {
   google = await FakeGoogle.start({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUris: [CALLBACK] });
@@ -20,6 +25,8 @@ beforeAll(async () => {
     HERALD_GOOGLE_JWKS_URL: google.jwksUrl,
     AUTH_RATE_LIMIT_MAX: '10000',
   });
+  await t.runtime.queue.work(jobHandlers(t.runtime));
+  box = new Outbox(t.dataDir);
 });
 afterAll(async () => {
   await t?.close();
@@ -118,20 +125,64 @@ describe('Google sign-in', () => {
     expect((await meWith(again.refresh!.value)).me.user.id).toBe(me.user.id);
   });
 
-  it('links Google to an existing account with the same email', async () => {
+  it('links Google to an existing account whose email was verified, keeping its password', async () => {
     const reg = await call(t.app, 'POST', '/api/v1/auth/register', { body: { email: 'Linda@Example.com', password: 'linda has a password', name: 'Linda' } });
     expect(reg.status).toBe(201);
+    const token = tokenIn(await box.next({ to: 'Linda@Example.com', subject: 'Confirm your email' }), '/verify-email');
+    const verified = await call(t.app, 'POST', '/api/v1/me/email-verification/confirm', { token: reg.body.accessToken, body: { token } });
+    expect(verified.status).toBe(200);
+
     google.signInAs({ sub: '222', email: 'linda@example.com', name: 'Linda From Google' });
     const res = await signInWithGoogle('/settings');
     expect(res.location).toBe('/settings');
     const { me } = await meWith(res.refresh!.value);
-    expect(me.user).toMatchObject({ id: reg.body.user.id, email: 'Linda@Example.com', name: 'Linda', hasPassword: true });
+    expect(me.user).toMatchObject({ id: reg.body.user.id, email: 'Linda@Example.com', name: 'Linda', hasPassword: true, emailVerified: true });
     const login = await call(t.app, 'POST', '/api/v1/auth/login', { body: { email: 'linda@example.com', password: 'linda has a password' } });
     expect(login.status).toBe(200);
+    // Her other session survives: nothing about her account was in doubt.
+    expect((await call(t.app, 'GET', '/api/v1/me', { token: reg.body.accessToken })).status).toBe(200);
 
     // The identity is linked now: a changed Google email still finds the same account.
     google.signInAs({ sub: '222', email: 'linda.new@example.com', name: 'Linda' });
     expect((await meWith((await signInWithGoogle()).refresh!.value)).me.user.id).toBe(reg.body.user.id);
+  });
+
+  it('defeats account pre-takeover: the attacker’s password and sessions die when the victim signs in with Google', async () => {
+    // The attacker registers the victim's address first, with a password of their own, and stays signed in.
+    const attacker = await call(t.app, 'POST', '/api/v1/auth/register', { body: { email: 'victim@example.com', password: 'attacker chose this', name: 'Victim' } });
+    expect(attacker.status).toBe(201);
+    expect(attacker.body.user.emailVerified).toBe(false);
+    const attackerRefresh = attacker.cookies.find((c) => c.name === 'herald_refresh')!.value;
+    const attackerLogin = await call(t.app, 'POST', '/api/v1/auth/login', { body: { email: 'victim@example.com', password: 'attacker chose this' } });
+    expect(attackerLogin.status).toBe(200);
+    // The verification mail of that registration lands in the victim's mailbox.
+    const stale = tokenIn(await box.next({ to: 'victim@example.com', subject: 'Confirm your email' }), '/verify-email');
+
+    // The victim, who really owns the mailbox, signs in with Google.
+    google.signInAs({ sub: 'victim-google-sub', email: 'victim@example.com', name: 'Real Victim' });
+    const victim = await signInWithGoogle('/');
+    expect(victim.status).toBe(302);
+    expect(victim.location).toBe('/');
+    const { me, accessToken } = await meWith(victim.refresh!.value);
+    expect(me.user).toMatchObject({ id: attacker.body.user.id, email: 'victim@example.com', hasPassword: false, emailVerified: true });
+
+    // The attacker's password no longer works, and every session they held has ended.
+    const again = await call(t.app, 'POST', '/api/v1/auth/login', { body: { email: 'victim@example.com', password: 'attacker chose this' } });
+    expect(again.status).toBe(401);
+    for (const stolen of [attacker.body.accessToken, attackerLogin.body.accessToken]) {
+      expect((await call(t.app, 'GET', '/api/v1/me', { token: stolen })).status).toBe(401);
+    }
+    for (const refresh of [attackerRefresh, attackerLogin.cookies.find((c) => c.name === 'herald_refresh')!.value]) {
+      expect((await call(t.app, 'POST', '/api/v1/auth/refresh', { cookies: { herald_refresh: refresh } })).status).toBe(401);
+    }
+    // The link mailed at the attacker's registration is void (the address is proven by Google now).
+    const open = await t.runtime.db.execute(sql`select count(*)::int as n from email_verifications where user_id = ${attacker.body.user.id} and used_at is null`);
+    expect(rowsOf<{ n: number }>(open)[0]!.n).toBe(0);
+    expect((await call(t.app, 'POST', '/api/v1/me/email-verification/confirm', { token: accessToken, body: { token: stale } })).body.user.emailVerified).toBe(true);
+    // The victim keeps their session and can choose a password of their own.
+    const set = await call(t.app, 'POST', '/api/v1/me/password', { token: accessToken, body: { newPassword: 'the victim’s own password' } });
+    expect(set.status).toBe(204);
+    expect((await call(t.app, 'POST', '/api/v1/auth/login', { body: { email: 'victim@example.com', password: 'the victim’s own password' } })).status).toBe(200);
   });
 
   it('lets a Google-only user set a password without a current one', async () => {

@@ -1,52 +1,27 @@
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rowsOf } from '../src/db/client.js';
 import { jobHandlers } from '../src/jobs/handlers.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
 import { call } from './helpers/http.js';
+import { Outbox, tokenIn } from './helpers/outbox.js';
 
 let t: TestApp;
 beforeAll(async () => {
   t = await createTestApp({ AUTH_RATE_LIMIT_MAX: '10000' });
   await t.runtime.queue.work(jobHandlers(t.runtime));
+  box = new Outbox(t.dataDir);
 });
 afterAll(async () => t?.close());
 
-const outbox = () => join(t.dataDir, 'outbox');
+let box: Outbox;
 const password = 'my original passphrase';
-
-async function mails(): Promise<string[]> {
-  const files = await readdir(outbox()).catch(() => [] as string[]);
-  return files.filter((f) => f.endsWith('.eml')).sort();
-}
-
-/** Waits for the worker to write the next mail and returns its decoded text. */
-async function nextMail(known: string[]): Promise<string> {
-  const deadline = Date.now() + 20_000;
-  while (Date.now() < deadline) {
-    const fresh = (await mails()).filter((f) => !known.includes(f));
-    if (fresh[0]) {
-      const raw = await readFile(join(outbox(), fresh[0]), 'utf8');
-      // Undo quoted-printable soft line breaks and escapes.
-      return raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('no email arrived in the outbox');
-}
-
-function resetToken(mail: string): string {
-  const match = /http:\/\/herald\.test\/reset-password\?token=([A-Za-z0-9_-]+)/.exec(mail);
-  if (!match?.[1]) throw new Error(`no reset link in:\n${mail}`);
-  return match[1];
-}
+const RESET = 'Reset your Herald password';
 
 async function requestReset(email: string): Promise<string> {
-  const before = await mails();
   const res = await call(t.app, 'POST', '/api/v1/auth/password-reset', { body: { email } });
   expect(res.status).toBe(202);
-  return resetToken(await nextMail(before));
+  return tokenIn(await box.next({ to: email, subject: RESET }), '/reset-password');
 }
 
 describe('password reset', () => {
@@ -54,6 +29,8 @@ describe('password reset', () => {
     const res = await call(t.app, 'POST', '/api/v1/auth/password-reset', { body: { email: 'nobody@example.com' } });
     expect(res.status).toBe(202);
     expect(res.body).toEqual({});
+    const queued = await t.runtime.db.execute(sql`select count(*)::int as n from pgboss.job where name = 'send-password-reset-email'`);
+    expect(rowsOf<{ n: number }>(queued)[0]!.n).toBe(0);
     const invalid = await call(t.app, 'POST', '/api/v1/auth/password-reset', { body: { email: 'nope' } });
     expect(invalid.status).toBe(400);
     expect(invalid.body.error.details.fields.email).toBeTruthy();
@@ -66,16 +43,12 @@ describe('password reset', () => {
     const login = await call(t.app, 'POST', '/api/v1/auth/login', { body: { email: 'reset.me@example.com', password } });
     const sessionB = login.cookies.find((c) => c.name === 'herald_refresh')!.value;
 
-    const before = await mails();
     const res = await call(t.app, 'POST', '/api/v1/auth/password-reset', { body: { email: ' RESET.ME@example.com ' } });
     expect(res.status).toBe(202);
     expect(res.body).toEqual({});
-    const mail = await nextMail(before);
+    const mail = await box.next({ subject: RESET });
     expect(mail).toContain('To: Reset.Me@example.com');
-    expect(mail).toContain('Subject: Reset your Herald password');
-    const token = resetToken(mail);
-    // The nobody@ request of the previous test produced no mail.
-    expect(await mails()).toHaveLength(before.length + 1);
+    const token = tokenIn(mail, '/reset-password');
 
     const weak = await call(t.app, 'POST', '/api/v1/auth/password-reset/confirm', { body: { token, password: 'short' } });
     expect(weak.status).toBe(400);

@@ -1,5 +1,6 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rowsOf } from '../src/db/client.js';
 import { auditLog } from '../src/db/schema.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
 import { call } from './helpers/http.js';
@@ -16,7 +17,7 @@ describe('first-run setup', () => {
   it('needs setup on a fresh install', async () => {
     const res = await call(t.app, 'GET', '/api/v1/auth/config');
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ needsSetup: true, googleEnabled: false, mailConfigured: false });
+    expect(res.body).toEqual({ needsSetup: true, googleEnabled: false, mailConfigured: false, publicUrlExplicit: true });
   });
 
   it('validates before creating anything', async () => {
@@ -38,7 +39,10 @@ describe('first-run setup', () => {
 
     expect(Object.keys(won.body).sort()).toEqual(['accessToken', 'organization', 'user']);
     expect(won.body.organization).toEqual({ id: expect.any(String), name: 'Olive Media' });
-    expect(won.body.user).toMatchObject({ name: 'Olive Owner', hasPassword: true });
+    // The owner proves their mailbox by link like everyone: winning the setup race proves none.
+    expect(won.body.user).toMatchObject({ name: 'Olive Owner', hasPassword: true, emailVerified: false });
+    const verification = await t.runtime.db.execute(sql`select count(*)::int as n from pgboss.job where name = 'send-verification-email'`);
+    expect(rowsOf<{ n: number }>(verification)[0]!.n).toBe(1);
     expect(won.cookies.find((c) => c.name === 'herald_refresh')).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/api/v1/auth' });
 
     const me = await call(t.app, 'GET', '/api/v1/me', { token: won.body.accessToken });

@@ -39,7 +39,7 @@ describe('register and login', () => {
     const res = await api('POST', '/auth/register', { body: { email: '  Ada@Example.com ', password, name: '  Ada  ' } });
     expect(res.status).toBe(201);
     expect(Object.keys(res.body).sort()).toEqual(['accessToken', 'user']);
-    expect(Object.keys(res.body.user).sort()).toEqual(['createdAt', 'email', 'hasPassword', 'id', 'name']);
+    expect(Object.keys(res.body.user).sort()).toEqual(['createdAt', 'email', 'emailVerified', 'hasPassword', 'id', 'name']);
     expect(res.body.user).toMatchObject({ email: 'Ada@Example.com', name: 'Ada', hasPassword: true });
     expect(typeof res.body.accessToken).toBe('string');
     expect(refreshCookie(res)?.value).toMatch(/^[A-Za-z0-9_-]{43}$/);
@@ -108,7 +108,7 @@ describe('auth config', () => {
   it('reports what the login page needs', async () => {
     const res = await api('GET', '/auth/config');
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ needsSetup: false, googleEnabled: false, mailConfigured: false });
+    expect(res.body).toEqual({ needsSetup: false, googleEnabled: false, mailConfigured: false, publicUrlExplicit: true });
   });
 
   it('answers 404 google_not_configured for Google sign-in', async () => {

@@ -73,11 +73,37 @@ export const passwordResets = pgTable(
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
     tokenHash: text('token_hash').notNull(),
+    /**
+     * The token sealed with the key ring until the mail job has sent it (then null): email jobs carry
+     * only the row id, so the clear token never sits in the job tables. Null for links handed over.
+     */
+    tokenSealed: text('token_sealed'),
+    /** True when the link went only by email to the account's address: using it proves the mailbox. */
+    mailed: boolean('mailed').notNull().default(true),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
     usedAt: timestamp('used_at', { withTimezone: true }),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('password_resets_token_hash_idx').on(t.tokenHash), index('password_resets_user_idx').on(t.userId)],
+);
+
+/** Email verification links: prove that whoever holds the account's password also reads its mailbox. */
+export const emailVerifications = pgTable(
+  'email_verifications',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    /** The address the link was sent to; the link verifies only while the account still has it. */
+    email: text('email').notNull(),
+    tokenHash: text('token_hash').notNull(),
+    tokenSealed: text('token_sealed'),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('email_verifications_token_hash_idx').on(t.tokenHash), index('email_verifications_user_idx').on(t.userId)],
 );
 
 export const organizations = pgTable('organizations', {
@@ -112,6 +138,10 @@ export const invitations = pgTable(
     email: text('email').notNull(),
     role: roleEnum('role').notNull(),
     tokenHash: text('token_hash').notNull(),
+    /** Sealed token until the invitation mail is sent (see password_resets.token_sealed). */
+    tokenSealed: text('token_sealed'),
+    /** True when the link went only by email (never shown to the inviter): accepting it proves the mailbox. */
+    mailed: boolean('mailed').notNull().default(false),
     invitedBy: uuid('invited_by').references(() => users.id, { onDelete: 'set null' }),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
     acceptedAt: timestamp('accepted_at', { withTimezone: true }),

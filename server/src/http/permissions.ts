@@ -21,6 +21,8 @@ export const PERMISSIONS = {
   'members.invite': MANAGERS,
   'members.update': MANAGERS,
   'members.remove': MANAGERS,
+  /** A one-time reset link for a member, on servers without mail (see MembersService.issueResetLink). */
+  'members.reset_password': ['owner'],
   'invitations.read': MANAGERS,
   'invitations.revoke': MANAGERS,
   'audit.read': MANAGERS,

@@ -5,6 +5,7 @@ import { z } from 'zod';
  * changes once shipped; a new shape is a new job name. Startup fails if a job has no handler.
  */
 export const JOBS = {
+  /** A mail without secrets (notifications). Links that grant anything go through the jobs below. */
   'send-email': {
     payload: z.object({
       to: z.email(),
@@ -12,6 +13,33 @@ export const JOBS = {
       text: z.string(),
       html: z.string().optional(),
     }),
+    retry: { retryLimit: 8, retryDelay: 30, retryBackoff: true, retryDelayMax: 3600 },
+    policy: 'standard',
+    concurrency: 2,
+    batchSize: 1,
+  },
+  /**
+   * Mails carrying a secret link: the payload is the row id only. The handler opens the row's sealed
+   * token, builds the link at send time and then forgets the sealed copy, so neither the job (data or
+   * output) nor the database keeps a usable link once the mail is out. A row already used, revoked or
+   * expired sends nothing.
+   */
+  'send-password-reset-email': {
+    payload: z.object({ resetId: z.uuid() }),
+    retry: { retryLimit: 8, retryDelay: 30, retryBackoff: true, retryDelayMax: 3600 },
+    policy: 'standard',
+    concurrency: 2,
+    batchSize: 1,
+  },
+  'send-invitation-email': {
+    payload: z.object({ invitationId: z.uuid() }),
+    retry: { retryLimit: 8, retryDelay: 30, retryBackoff: true, retryDelayMax: 3600 },
+    policy: 'standard',
+    concurrency: 2,
+    batchSize: 1,
+  },
+  'send-verification-email': {
+    payload: z.object({ verificationId: z.uuid() }),
     retry: { retryLimit: 8, retryDelay: 30, retryBackoff: true, retryDelayMax: 3600 },
     policy: 'standard',
     concurrency: 2,

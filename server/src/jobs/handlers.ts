@@ -5,6 +5,8 @@ import { keepSweepQueued } from '../modules/publishing/worker.js';
 import { refreshExpiringTokens } from '../modules/channels/token-refresh.js';
 import { syncMetrics } from '../modules/metrics/sync.js';
 import { deleteMediaFiles } from '../modules/media/purge.js';
+import { mailEmailVerification, mailPasswordReset } from '../modules/auth/emails.js';
+import { mailInvitation } from '../modules/orgs/invitation-email.js';
 import type { JobHandlers } from './queue.js';
 
 /** One handler per job in the catalog; the type makes a missing handler a compile error. */
@@ -13,6 +15,15 @@ export function jobHandlers(ctx: AppContext): JobHandlers {
   return {
     'send-email': async (email) => {
       await ctx.mailer.send(email);
+    },
+    'send-password-reset-email': async ({ resetId }) => {
+      await mailPasswordReset(ctx, resetId);
+    },
+    'send-invitation-email': async ({ invitationId }) => {
+      await mailInvitation(ctx, invitationId);
+    },
+    'send-verification-email': async ({ verificationId }) => {
+      await mailEmailVerification(ctx, verificationId);
     },
     'publish-target': async (job, { signal }) => {
       await publisher.handle(job, signal);

@@ -9,7 +9,9 @@ import type { UserRecord } from './repo.js';
 import { safeReturnTo } from './return-to.js';
 import type { GoogleCallbackQuery } from './schemas.js';
 import type { AuthService, SignedIn } from './service.js';
+import * as sessionRepo from './session.repo.js';
 import type { ClientInfo, SessionService } from './sessions.js';
+import * as verificationRepo from './verification.repo.js';
 
 type GoogleConfig = Extract<Config['google'], { enabled: true }>;
 
@@ -171,20 +173,37 @@ export class GoogleSignIn {
     return accountFromClaims(payload);
   }
 
-  /** The Herald account for a Google identity: already linked, else matched by email and linked, else new. */
+  /**
+   * The Herald account for a Google identity: already linked, else matched by email and linked, else new.
+   * Google has just proved the mailbox. An account holding that email without having proved it may be
+   * someone else's pre-registration of the address: its password is removed and all its sessions end
+   * before the identity is linked, so whoever chose that password keeps nothing (see ARCHITECTURE.md).
+   */
   private accountFor(account: GoogleAccount): Promise<UserRecord> {
     return this.ctx.db.transaction(async (tx) => {
       const linked = await repo.findUserByIdentity(tx, PROVIDER, account.subject);
       if (linked) return linked;
       let user = await repo.findUserByEmail(tx, account.email);
       if (user) {
+        if (!user.emailVerified) {
+          const now = new Date();
+          await repo.clearPassword(tx, user.id);
+          await sessionRepo.revokeUserSessions(tx, user.id, now);
+          await sessionRepo.voidPasswordResets(tx, user.id, now);
+          await verificationRepo.voidVerifications(tx, user.id, now);
+          this.ctx.logger.warn({ userId: user.id, hadPassword: user.passwordHash !== null }, 'Google proved the email of an unverified account: its password was removed and its sessions ended');
+          user = { ...user, passwordHash: null };
+        }
         await repo.markEmailVerified(tx, user.id);
+        user = { ...user, emailVerified: true };
       } else {
         user =
           (await repo.insertUser(tx, { email: account.email, name: account.name, passwordHash: null, emailVerified: true })) ??
           // Created a moment ago by a concurrent sign-in with the same email.
           (await repo.findUserByEmail(tx, account.email));
         if (!user) throw new Error('Account for a Google identity could neither be created nor found');
+        // A registration won the race for this email: fail this sign-in; the next one takes the branch above.
+        if (!user.emailVerified) throw new Error('An unverified account took this email during a Google sign-in');
       }
       if (!(await repo.insertIdentity(tx, { userId: user.id, provider: PROVIDER, subject: account.subject, email: account.email }))) {
         return (await repo.findUserByIdentity(tx, PROVIDER, account.subject)) ?? user;

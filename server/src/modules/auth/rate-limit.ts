@@ -9,7 +9,15 @@ import type { RateLimiter } from '../../lib/rate-limit.js';
  */
 const REFRESH_FACTOR = 5;
 
-export type LimitedAction = 'login' | 'register' | 'refresh' | 'password-reset' | 'password-reset-confirm' | 'password-change';
+export type LimitedAction =
+  | 'login'
+  | 'register'
+  | 'refresh'
+  | 'password-reset'
+  | 'password-reset-confirm'
+  | 'password-change'
+  | 'email-verification'
+  | 'email-verification-confirm';
 
 /**
  * Brute-force brakes for the auth endpoints: one budget per client IP and one per account

@@ -69,6 +69,11 @@ export async function updatePasswordHash(db: Db, id: string, passwordHash: strin
     .where(eq(users.id, id));
 }
 
+/** Removes the password: the account then signs in only with Google (or sets a password from a reset link). */
+export async function clearPassword(db: Db, id: string): Promise<void> {
+  await db.update(users).set({ passwordHash: null, updatedAt: new Date() }).where(eq(users.id, id));
+}
+
 export async function markEmailVerified(db: Db, id: string): Promise<void> {
   await db.update(users).set({ emailVerified: true, updatedAt: new Date() }).where(and(eq(users.id, id), eq(users.emailVerified, false)));
 }

@@ -2,8 +2,9 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { publicAccess, requireUser, userAccess } from '../../http/access.js';
-import { errorResponses, type App } from '../../http/types.js';
+import { ErrorSchema, errorResponses, type App } from '../../http/types.js';
 import { AppError } from '../../lib/errors.js';
+import { InvitationTokenParam } from '../orgs/schemas.js';
 import { AuthCookies } from './cookies.js';
 import { GoogleSignIn } from './google.js';
 import { AuthRateLimits } from './rate-limit.js';
@@ -12,8 +13,11 @@ import {
   AccessTokenSchema,
   AuthConfigSchema,
   AuthSessionSchema,
+  EmailVerificationConfirmSchema,
   GoogleCallbackQuerySchema,
   GoogleStartQuerySchema,
+  InvitationRegisterSchema,
+  InvitationSessionSchema,
   LoginSchema,
   MeSchema,
   PasswordChangeSchema,
@@ -29,6 +33,7 @@ import {
 import { AuthService, type SignedIn } from './service.js';
 import { SessionService, type ClientInfo } from './sessions.js';
 import type { AccessTokens } from './tokens.js';
+import { EmailVerification } from './verification.js';
 
 const tags = ['auth'];
 
@@ -40,7 +45,8 @@ function clientOf(request: FastifyRequest): ClientInfo {
 export async function authRoutes(app: App, ctx: AppContext, tokens: AccessTokens): Promise<void> {
   const limits = new AuthRateLimits(ctx.limiter, ctx.config.auth.rateLimit);
   const sessions = new SessionService(ctx, tokens, limits);
-  const service = new AuthService(ctx, sessions, limits);
+  const verification = new EmailVerification(ctx, limits);
+  const service = new AuthService(ctx, sessions, limits, verification);
   const google = new GoogleSignIn(ctx, service, sessions);
   const cookies = new AuthCookies(ctx.config);
 
@@ -75,6 +81,23 @@ export async function authRoutes(app: App, ctx: AppContext, tokens: AccessTokens
     config: { access: publicAccess },
     schema: { tags, summary: 'Create an account and sign in', body: RegisterSchema, response: { 201: AuthSessionSchema, ...errorResponses } },
     handler: async (request, reply) => reply.status(201).send(signedIn(reply, await service.register(request.body, clientOf(request)))),
+  });
+
+  app.post('/invitations/:token/register', {
+    config: { access: publicAccess },
+    schema: {
+      tags,
+      summary: 'Create an account with the invited email, accept the invitation and sign in, in one step',
+      description:
+        'Nothing is created unless the invitation is accepted. 409 `email_taken` when an account already uses the invited email (log in and accept instead).',
+      params: InvitationTokenParam,
+      body: InvitationRegisterSchema,
+      response: { 201: InvitationSessionSchema, ...errorResponses, 410: ErrorSchema },
+    },
+    handler: async (request, reply) => {
+      const result = await service.registerWithInvitation(request.params.token, request.body, clientOf(request));
+      return reply.status(201).send({ ...signedIn(reply, result), organization: result.organization, role: result.role });
+    },
   });
 
   app.post('/auth/login', {
@@ -201,6 +224,36 @@ export async function authRoutes(app: App, ctx: AppContext, tokens: AccessTokens
     handler: async (request, reply) => {
       await service.changePassword(requireUser(request), request.body, clientOf(request));
       return reply.status(204).send(null);
+    },
+  });
+
+  app.post('/me/email-verification', {
+    config: { access: userAccess },
+    schema: {
+      tags,
+      summary: 'Email a new verification link to your address',
+      description: 'Earlier links stop working. Rate limited per account; 409 `email_already_verified` once verified.',
+      response: { 202: AcceptedSchema, ...errorResponses },
+    },
+    handler: async (request, reply) => {
+      await verification.resend(requireUser(request), clientOf(request));
+      return reply.status(202).send({});
+    },
+  });
+
+  app.post('/me/email-verification/confirm', {
+    config: { access: userAccess },
+    schema: {
+      tags,
+      summary: 'Verify your email with the token of a verification link',
+      description: 'Only the signed-in account the link was sent for can use it (400 `invalid_verification_token` otherwise).',
+      body: EmailVerificationConfirmSchema,
+      response: { 200: UserEnvelopeSchema, ...errorResponses },
+    },
+    handler: async (request) => {
+      const caller = requireUser(request);
+      await verification.confirm(caller, request.body.token, clientOf(request));
+      return { user: (await service.me(caller.id)).user };
     },
   });
 }

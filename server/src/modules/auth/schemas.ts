@@ -22,6 +22,10 @@ export const PersonNameSchema = z.string({ message: 'Name is required' }).trim()
 export const RegisterSchema = z.object({ email: EmailSchema, password: NewPasswordSchema, name: PersonNameSchema }).meta({ id: 'Register' });
 export type Register = z.infer<typeof RegisterSchema>;
 
+/** "Create account and join": the email is the invitation's, so only a name and a password are asked. */
+export const InvitationRegisterSchema = z.object({ password: NewPasswordSchema, name: PersonNameSchema }).meta({ id: 'InvitationRegister' });
+export type InvitationRegister = z.infer<typeof InvitationRegisterSchema>;
+
 export const LoginSchema = z.object({ email: EmailSchema, password: GivenPasswordSchema }).meta({ id: 'Login' });
 export type Login = z.infer<typeof LoginSchema>;
 
@@ -54,6 +58,11 @@ export const PasswordResetConfirmSchema = z
   .meta({ id: 'PasswordResetConfirm' });
 export type PasswordResetConfirm = z.infer<typeof PasswordResetConfirmSchema>;
 
+export const EmailVerificationConfirmSchema = z
+  .object({ token: z.string({ message: 'Token is required' }).trim().min(1, 'Token is required').max(200, 'Token is too long') })
+  .meta({ id: 'EmailVerificationConfirm' });
+export type EmailVerificationConfirm = z.infer<typeof EmailVerificationConfirmSchema>;
+
 /** The public view of an account: never the password hash, only whether one is set. */
 export const UserSchema = z
   .object({
@@ -61,6 +70,7 @@ export const UserSchema = z
     email: z.string(),
     name: z.string(),
     hasPassword: z.boolean(),
+    emailVerified: z.boolean().describe('True once the account holder proved the mailbox (verification link, mailed reset link, mailed invitation, or Google)'),
     createdAt: z.date(),
   })
   .meta({ id: 'User' });
@@ -79,13 +89,25 @@ export const SetupResultSchema = z
   .meta({ id: 'SetupResult' });
 export type SetupResult = z.infer<typeof SetupResultSchema>;
 
+export const InvitationSessionSchema = z
+  .object({
+    user: UserSchema,
+    accessToken: z.string(),
+    organization: OrganizationRefSchema,
+    role: z.enum(ROLES),
+  })
+  .meta({ id: 'InvitationSession' });
+
 export const AccessTokenSchema = z.object({ accessToken: z.string() }).meta({ id: 'AccessToken' });
 
 export const AuthConfigSchema = z
   .object({
     needsSetup: z.boolean().describe('True until the first account exists: the dashboard then shows the owner setup'),
     googleEnabled: z.boolean(),
-    mailConfigured: z.boolean().describe('False when emails go to the local outbox instead of SMTP'),
+    mailConfigured: z.boolean().describe('False when no SMTP is configured: no mail reaches anyone (outside production it goes to the local outbox)'),
+    publicUrlExplicit: z
+      .boolean()
+      .describe('False when HERALD_PUBLIC_URL is unset: links (invitations, resets) are built from http://localhost and only work on this machine'),
   })
   .meta({ id: 'AuthConfig' });
 export type AuthConfig = z.infer<typeof AuthConfigSchema>;

@@ -1,16 +1,21 @@
+import { randomUUID } from 'node:crypto';
 import type { AppContext } from '../../context.js';
 import type { AuthUser } from '../../http/access.js';
-import { hashToken, randomToken } from '../../lib/crypto.js';
+import type { Role } from '../../http/permissions.js';
+import { hashToken } from '../../lib/crypto.js';
 import { badRequest, conflict, unauthorized, validationFailed } from '../../lib/errors.js';
+import { issueLinkToken } from '../../lib/link-tokens.js';
+import { acceptInvitation, findUsableInvitation } from '../orgs/invitations.service.js';
 import { createOrganizationWithOwner } from '../orgs/service.js';
-import { passwordResetEmail } from './emails.js';
 import { checkPassword, hashPassword } from './passwords.js';
 import type { AuthRateLimits } from './rate-limit.js';
 import * as repo from './repo.js';
 import type { UserRecord } from './repo.js';
-import type { AuthConfig, Login, Me, OrganizationRef, PasswordChange, PasswordResetConfirm, ProfileUpdate, Register, Setup, User } from './schemas.js';
+import type { AuthConfig, InvitationRegister, Login, Me, OrganizationRef, PasswordChange, PasswordResetConfirm, ProfileUpdate, Register, Setup, User } from './schemas.js';
 import * as sessionRepo from './session.repo.js';
 import type { ClientInfo, IssuedSession, SessionService } from './sessions.js';
+import type { EmailVerification } from './verification.js';
+import * as verificationRepo from './verification.repo.js';
 
 /** A completed sign-in: the refresh token travels in `session` and only ever into the cookie. */
 export interface SignedIn {
@@ -20,10 +25,19 @@ export interface SignedIn {
 }
 
 export function toUser(record: UserRecord): User {
-  return { id: record.id, email: record.email, name: record.name, hasPassword: record.passwordHash !== null, createdAt: record.createdAt };
+  return {
+    id: record.id,
+    email: record.email,
+    name: record.name,
+    hasPassword: record.passwordHash !== null,
+    emailVerified: record.emailVerified,
+    createdAt: record.createdAt,
+  };
 }
 
 const emailTaken = () => conflict('email_taken', 'An account with this email already exists', { fields: { email: 'An account with this email already exists' } });
+const invitedEmailTaken = () =>
+  conflict('email_taken', 'An account with this email already exists: log in to accept the invitation', { fields: { email: 'An account with this email already exists' } });
 const invalidResetToken = () => badRequest('invalid_reset_token', 'This reset link is invalid, already used or expired; ask for a new one');
 
 /** Accounts and passwords: setup, registration, sign-in, profile, password change and reset. */
@@ -32,6 +46,7 @@ export class AuthService {
     private readonly ctx: AppContext,
     private readonly sessions: SessionService,
     private readonly limits: AuthRateLimits,
+    private readonly verification: EmailVerification,
   ) {}
 
   async authConfig(): Promise<AuthConfig> {
@@ -39,10 +54,14 @@ export class AuthService {
       needsSetup: !(await repo.anyUserExists(this.ctx.db)),
       googleEnabled: this.ctx.config.google.enabled,
       mailConfigured: this.ctx.mailer.configured,
+      publicUrlExplicit: this.ctx.config.publicUrlConfigured,
     };
   }
 
-  /** First run: the first account and its organization, which it owns. Exactly one setup can ever win. */
+  /**
+   * First run: the first account and its organization, which it owns. Exactly one setup can ever win.
+   * The owner's email is verified by link like everyone's: winning the setup race proves no mailbox.
+   */
   async setup(input: Setup, client: ClientInfo): Promise<SignedIn & { organization: OrganizationRef }> {
     const alreadySetUp = () => conflict('already_set_up', 'Herald is already set up; sign in instead');
     if (await repo.anyUserExists(this.ctx.db)) throw alreadySetUp();
@@ -53,6 +72,7 @@ export class AuthService {
       if (await repo.anyUserExists(tx)) return null;
       const user = await repo.insertUser(tx, { email: input.email, name: input.name, passwordHash, emailVerified: false });
       if (!user) throw emailTaken();
+      await this.verification.issue(tx, user);
       const org = await createOrganizationWithOwner(tx, user.id, input.organizationName, 'setup');
       const organization = { id: org.id, name: org.name };
       const session = await this.sessions.start(tx, user.id, client);
@@ -68,10 +88,34 @@ export class AuthService {
     const passwordHash = await hashPassword(input.password);
     const created = await this.ctx.db.transaction(async (tx) => {
       const user = await repo.insertUser(tx, { email: input.email, name: input.name, passwordHash, emailVerified: false });
-      return user ? { user, session: await this.sessions.start(tx, user.id, client) } : null;
+      if (!user) return null;
+      await this.verification.issue(tx, user);
+      return { user, session: await this.sessions.start(tx, user.id, client) };
     });
     if (!created) throw emailTaken();
     return this.signedIn(created.user, created.session);
+  }
+
+  /**
+   * "Create account and join": a new account with the invited email, which joins in the same
+   * transaction (nothing is created if the invitation cannot be accepted). A mailed link proves the
+   * mailbox, so the account starts verified; otherwise a verification mail goes out as on registration.
+   */
+  async registerWithInvitation(token: string, input: InvitationRegister, client: ClientInfo): Promise<SignedIn & { organization: OrganizationRef; role: Role }> {
+    const invitation = await findUsableInvitation(this.ctx.db, token);
+    await this.limits.check('register', { ip: client.ip, account: invitation.email.toLowerCase() });
+    if (await repo.findUserByEmail(this.ctx.db, invitation.email)) throw invitedEmailTaken();
+    const passwordHash = await hashPassword(input.password);
+    const created = await this.ctx.db.transaction(async (tx) => {
+      const user = await repo.insertUser(tx, { email: invitation.email, name: input.name, passwordHash, emailVerified: false });
+      if (!user) return null;
+      const accepted = await acceptInvitation(this.ctx, tx, user, token);
+      const account = (await repo.findUserById(tx, user.id)) ?? user;
+      if (!account.emailVerified) await this.verification.issue(tx, account);
+      return { user: account, accepted, session: await this.sessions.start(tx, user.id, client) };
+    });
+    if (!created) throw invitedEmailTaken();
+    return { ...(await this.signedIn(created.user, created.session)), ...created.accepted };
   }
 
   async login(input: Login, client: ClientInfo): Promise<SignedIn> {
@@ -123,17 +167,18 @@ export class AuthService {
   /**
    * Mails a reset link when the account exists; says nothing either way. The reset row and the mail
    * job commit together, so a link is never sent for a token that was not stored (or the reverse).
+   * The job carries the reset's id only; the mail job opens the sealed token at send time.
    */
   async requestPasswordReset(email: string, client: ClientInfo): Promise<void> {
     await this.limits.check('password-reset', { ip: client.ip, account: email.toLowerCase() });
     const user = await repo.findUserByEmail(this.ctx.db, email);
     if (!user) return;
-    const token = randomToken();
-    const ttlMinutes = this.ctx.config.auth.passwordResetTtlMinutes;
-    const link = `${this.ctx.config.publicUrl}/reset-password?token=${encodeURIComponent(token)}`;
+    const id = randomUUID();
+    const link = issueLinkToken(this.ctx.keys, 'password-reset', id);
+    const expiresAt = new Date(Date.now() + this.ctx.config.auth.passwordResetTtlMinutes * 60_000);
     await this.ctx.db.transaction(async (tx) => {
-      await sessionRepo.insertPasswordReset(tx, { userId: user.id, tokenHash: hashToken(token), expiresAt: new Date(Date.now() + ttlMinutes * 60_000) });
-      await this.ctx.queue.send('send-email', passwordResetEmail({ to: user.email, name: user.name, link, ttlMinutes }), { tx });
+      await sessionRepo.insertPasswordReset(tx, { id, userId: user.id, tokenHash: link.tokenHash, tokenSealed: link.sealed, mailed: true, expiresAt });
+      await this.ctx.queue.send('send-password-reset-email', { resetId: id }, { tx });
     });
   }
 
@@ -148,8 +193,9 @@ export class AuthService {
     const done = await this.ctx.db.transaction(async (tx) => {
       const reset = await sessionRepo.consumePasswordReset(tx, tokenHash, now);
       if (!reset) return false;
-      // The mail reached its owner, which proves the address.
-      await repo.updatePasswordHash(tx, reset.userId, passwordHash, { emailVerified: true });
+      // A mailed link reached the mailbox, which proves the address; a link handed over proves nothing.
+      await repo.updatePasswordHash(tx, reset.userId, passwordHash, { emailVerified: reset.mailed });
+      if (reset.mailed) await verificationRepo.voidVerifications(tx, reset.userId, now);
       await sessionRepo.voidPasswordResets(tx, reset.userId, now);
       await sessionRepo.revokeUserSessions(tx, reset.userId, now);
       await this.ctx.accessCache.changed(tx, { kind: 'user', id: reset.userId });

@@ -1,6 +1,6 @@
-import { and, eq, gt, isNull, ne } from 'drizzle-orm';
+import { and, eq, gt, isNotNull, isNull, ne } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { passwordResets, sessions } from '../../db/schema.js';
+import { passwordResets, sessions, users } from '../../db/schema.js';
 
 /** One refresh token as stored (its hash only). */
 export interface SessionRecord {
@@ -62,8 +62,34 @@ export async function revokeUserSessions(db: Db, userId: string, now: Date, exce
     .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt), exceptFamily === undefined ? undefined : ne(sessions.familyId, exceptFamily)));
 }
 
-export async function insertPasswordReset(db: Db, input: { userId: string; tokenHash: string; expiresAt: Date }): Promise<void> {
+/** `tokenSealed` only for a link the mail job will send; `mailed` false for a link handed over (owner, CLI). */
+export async function insertPasswordReset(
+  db: Db,
+  input: { id: string; userId: string; tokenHash: string; tokenSealed: string | null; mailed: boolean; expiresAt: Date },
+): Promise<void> {
   await db.insert(passwordResets).values(input);
+}
+
+/** What the mail job needs: the sealed token (null once sent) and the recipient, for a usable reset only. */
+export async function findResetToMail(
+  db: Db,
+  id: string,
+  now: Date,
+): Promise<{ tokenSealed: string; expiresAt: Date; email: string; name: string } | undefined> {
+  const [row] = await db
+    .select({ tokenSealed: passwordResets.tokenSealed, expiresAt: passwordResets.expiresAt, email: users.email, name: users.name })
+    .from(passwordResets)
+    .innerJoin(users, eq(users.id, passwordResets.userId))
+    .where(and(eq(passwordResets.id, id), isNull(passwordResets.usedAt), gt(passwordResets.expiresAt, now), isNotNull(passwordResets.tokenSealed)));
+  return row && row.tokenSealed !== null ? { ...row, tokenSealed: row.tokenSealed } : undefined;
+}
+
+/** Drops the sealed copy once the mail is out (only the copy that was sent, should it have changed since). */
+export async function forgetSealedReset(db: Db, id: string, sealed: string): Promise<void> {
+  await db
+    .update(passwordResets)
+    .set({ tokenSealed: null })
+    .where(and(eq(passwordResets.id, id), eq(passwordResets.tokenSealed, sealed)));
 }
 
 /** The account a reset token belongs to, if the token is unused and unexpired. */
@@ -76,12 +102,12 @@ export async function findUsablePasswordReset(db: Db, tokenHash: string, now: Da
 }
 
 /** Uses a reset token up; conditional so a token works exactly once even under concurrent confirms. */
-export async function consumePasswordReset(db: Db, tokenHash: string, now: Date): Promise<{ userId: string } | null> {
+export async function consumePasswordReset(db: Db, tokenHash: string, now: Date): Promise<{ userId: string; mailed: boolean } | null> {
   const [row] = await db
     .update(passwordResets)
-    .set({ usedAt: now })
+    .set({ usedAt: now, tokenSealed: null })
     .where(and(eq(passwordResets.tokenHash, tokenHash), isNull(passwordResets.usedAt), gt(passwordResets.expiresAt, now)))
-    .returning({ userId: passwordResets.userId });
+    .returning({ userId: passwordResets.userId, mailed: passwordResets.mailed });
   return row ?? null;
 }
 
@@ -89,6 +115,6 @@ export async function consumePasswordReset(db: Db, tokenHash: string, now: Date)
 export async function voidPasswordResets(db: Db, userId: string, now: Date): Promise<void> {
   await db
     .update(passwordResets)
-    .set({ usedAt: now })
+    .set({ usedAt: now, tokenSealed: null })
     .where(and(eq(passwordResets.userId, userId), isNull(passwordResets.usedAt)));
 }

@@ -1,5 +1,9 @@
-import type { Email } from '../../lib/mailer.js';
+import type { AppContext } from '../../context.js';
 import type { Role } from '../../http/permissions.js';
+import { escapeHtml } from '../../lib/html.js';
+import { openLinkToken } from '../../lib/link-tokens.js';
+import type { Email } from '../../lib/mailer.js';
+import * as invites from './invitations.repo.js';
 
 export interface InvitationEmailInput {
   to: string;
@@ -32,6 +36,24 @@ export function invitationEmail(input: InvitationEmailInput): Email {
   return { to: input.to, subject: subject.replace(/[\r\n]+/g, ' '), text, html };
 }
 
-function escapeHtml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+/**
+ * Job `send-invitation-email`: opens the invitation's sealed token, mails the link built from the
+ * public URL at send time, then forgets the sealed copy. A revoked, accepted, expired or already
+ * mailed invitation sends nothing.
+ */
+export async function mailInvitation(ctx: AppContext, invitationId: string): Promise<void> {
+  const invitation = await invites.findInvitationToMail(ctx.db, invitationId);
+  if (!invitation) return;
+  const token = openLinkToken(ctx.keys, 'invitation', invitationId, invitation.tokenSealed);
+  await ctx.mailer.send(
+    invitationEmail({
+      to: invitation.email,
+      organizationName: invitation.organizationName,
+      inviterName: invitation.inviterName,
+      role: invitation.role,
+      acceptUrl: `${ctx.config.publicUrl}/invite/${token}`,
+      expiresAt: invitation.expiresAt,
+    }),
+  );
+  await invites.forgetSealedInvitation(ctx.db, invitationId, invitation.tokenSealed);
 }

@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { invitations, organizations, users } from '../../db/schema.js';
 import type { Role } from '../../http/permissions.js';
@@ -11,6 +11,8 @@ export interface InvitationRecord {
   email: string;
   role: Role;
   invitedBy: string | null;
+  /** True when the link went only by email (never shown to the inviter). */
+  mailed: boolean;
   expiresAt: Date;
   acceptedAt: Date | null;
   revokedAt: Date | null;
@@ -29,6 +31,7 @@ const recordColumns = {
   email: invitations.email,
   role: invitations.role,
   invitedBy: invitations.invitedBy,
+  mailed: invitations.mailed,
   expiresAt: invitations.expiresAt,
   acceptedAt: invitations.acceptedAt,
   revokedAt: invitations.revokedAt,
@@ -39,7 +42,17 @@ const isPending = () => and(isNull(invitations.acceptedAt), isNull(invitations.r
 
 export async function insertInvitation(
   db: Db,
-  input: { organizationId: string; email: string; role: Role; tokenHash: string; invitedBy: string; expiresAt: Date },
+  input: {
+    id: string;
+    organizationId: string;
+    email: string;
+    role: Role;
+    tokenHash: string;
+    tokenSealed: string | null;
+    mailed: boolean;
+    invitedBy: string;
+    expiresAt: Date;
+  },
 ): Promise<InvitationRecord> {
   const [row] = await db.insert(invitations).values(input).returning(recordColumns);
   return row!;
@@ -49,7 +62,7 @@ export async function insertInvitation(
 export async function revokePendingForEmail(db: Db, organizationId: string, email: string): Promise<string[]> {
   const rows = await db
     .update(invitations)
-    .set({ revokedAt: sql`now()` })
+    .set({ revokedAt: sql`now()`, tokenSealed: null })
     .where(and(eq(invitations.organizationId, organizationId), eq(sql`lower(${invitations.email})`, email.toLowerCase()), isPending()))
     .returning({ id: invitations.id });
   return rows.map((r) => r.id);
@@ -101,7 +114,7 @@ export async function reissueInvitation(
   db: Db,
   organizationId: string,
   id: string,
-  next: { tokenHash: string; expiresAt: Date },
+  next: { tokenHash: string; tokenSealed: string | null; mailed: boolean; expiresAt: Date },
 ): Promise<InvitationRecord | undefined> {
   const [row] = await db
     .update(invitations)
@@ -114,7 +127,7 @@ export async function reissueInvitation(
 export async function revokeInvitation(db: Db, organizationId: string, id: string): Promise<InvitationRecord | undefined> {
   const [row] = await db
     .update(invitations)
-    .set({ revokedAt: sql`now()` })
+    .set({ revokedAt: sql`now()`, tokenSealed: null })
     .where(and(eq(invitations.id, id), eq(invitations.organizationId, organizationId), isPending()))
     .returning(recordColumns);
   return row;
@@ -127,8 +140,37 @@ export async function revokeInvitation(db: Db, organizationId: string, id: strin
 export async function markInvitationAccepted(db: Db, id: string, userId: string): Promise<boolean> {
   const rows = await db
     .update(invitations)
-    .set({ acceptedAt: sql`now()`, acceptedBy: userId })
+    .set({ acceptedAt: sql`now()`, acceptedBy: userId, tokenSealed: null })
     .where(and(eq(invitations.id, id), isPending(), gt(invitations.expiresAt, sql`now()`)))
     .returning({ id: invitations.id });
   return rows.length > 0;
+}
+
+/** What the invitation mail needs, while the invitation is pending, unexpired and not yet mailed. */
+export async function findInvitationToMail(
+  db: Db,
+  id: string,
+): Promise<{ email: string; role: Role; tokenSealed: string; expiresAt: Date; organizationName: string; inviterName: string | null } | undefined> {
+  const [row] = await db
+    .select({
+      email: invitations.email,
+      role: invitations.role,
+      tokenSealed: invitations.tokenSealed,
+      expiresAt: invitations.expiresAt,
+      organizationName: organizations.name,
+      inviterName: users.name,
+    })
+    .from(invitations)
+    .innerJoin(organizations, eq(organizations.id, invitations.organizationId))
+    .leftJoin(users, eq(users.id, invitations.invitedBy))
+    .where(and(eq(invitations.id, id), isPending(), gt(invitations.expiresAt, sql`now()`), isNotNull(invitations.tokenSealed)));
+  return row && row.tokenSealed !== null ? { ...row, tokenSealed: row.tokenSealed } : undefined;
+}
+
+/** Drops the sealed token once the mail is out (only the one that was sent: a resend seals a new one). */
+export async function forgetSealedInvitation(db: Db, id: string, sealed: string): Promise<void> {
+  await db
+    .update(invitations)
+    .set({ tokenSealed: null })
+    .where(and(eq(invitations.id, id), eq(invitations.tokenSealed, sealed)));
 }

@@ -1,11 +1,14 @@
+import { randomUUID } from 'node:crypto';
 import type { AppContext } from '../../context.js';
 import type { Db } from '../../db/client.js';
 import type { AuthUser, Scope } from '../../http/access.js';
 import type { Role } from '../../http/permissions.js';
 import { hashToken, randomToken } from '../../lib/crypto.js';
-import { AppError, conflict, forbidden, gone, notFound } from '../../lib/errors.js';
+import { AppError, conflict, forbidden, gone, notFound, unauthorized } from '../../lib/errors.js';
+import { issueLinkToken } from '../../lib/link-tokens.js';
 import { recordAudit } from '../audit/repo.js';
-import { invitationEmail } from './invitation-email.js';
+import * as accounts from '../auth/repo.js';
+import * as verifications from '../auth/verification.repo.js';
 import * as invites from './invitations.repo.js';
 import * as repo from './repo.js';
 import type { Invitation, InvitationAccepted, InvitationCreate, InvitationIssued, InvitationPreview } from './schemas.js';
@@ -13,9 +16,15 @@ import type { Invitation, InvitationAccepted, InvitationCreate, InvitationIssued
 const DAY_MS = 86_400_000;
 
 /**
- * Invitations by email link. The raw token exists only in the accept URL handed to the inviter (and in
- * the queued email); the database keeps its SHA-256. A link is single-use and expires after
- * `config.auth.invitationTtlDays`.
+ * Invitations by link. With SMTP the link goes only by email (the inviter never sees it; the mail job
+ * builds it from a sealed token at send time); without SMTP the inviter gets it to hand over. The
+ * database keeps the token's SHA-256. A link is single-use and expires after `invitationTtlDays`.
+ *
+ * Who may accept (the caller's email must always be the invited one):
+ * - a mailed link proves the mailbox, so accepting it also verifies the caller's email;
+ * - a link handed to the inviter proves nothing about the mailbox: while this server can send mail,
+ *   the caller's email must already be verified; without mail nothing can verify an address, and the
+ *   link holder is whoever the inviter chose to give it to.
  */
 export class InvitationsService {
   constructor(private readonly ctx: AppContext) {}
@@ -27,12 +36,14 @@ export class InvitationsService {
       const org = await this.lockOrganization(tx, scope.organizationId);
       if (await repo.isMemberByEmail(tx, org.id, input.email)) throw alreadyMember(input.email);
       const replaced = await invites.revokePendingForEmail(tx, org.id, input.email);
-      const token = randomToken();
+      const id = randomUUID();
+      const link = this.newLink(id);
       const invitation = await invites.insertInvitation(tx, {
+        id,
         organizationId: org.id,
         email: input.email,
         role: input.role,
-        tokenHash: hashToken(token),
+        ...link.stored,
         invitedBy: inviter.id,
         expiresAt: this.newExpiry(),
       });
@@ -44,7 +55,7 @@ export class InvitationsService {
         subjectId: invitation.id,
         data: { email: invitation.email, role: invitation.role, ...(replaced.length > 0 ? { replaced } : {}) },
       });
-      return this.issue(tx, invitation, token, org.name, inviter.name);
+      return this.issue(tx, invitation, link.token);
     });
   }
 
@@ -60,11 +71,11 @@ export class InvitationsService {
       if (!current || current.acceptedAt || current.revokedAt) throw notFound('Invitation');
       assertMayInviteAs(scope.role, current.role);
       if (await repo.isMemberByEmail(tx, org.id, current.email)) throw alreadyMember(current.email);
-      const token = randomToken();
-      const invitation = await invites.reissueInvitation(tx, org.id, invitationId, { tokenHash: hashToken(token), expiresAt: this.newExpiry() });
+      const link = this.newLink(invitationId);
+      const invitation = await invites.reissueInvitation(tx, org.id, invitationId, { ...link.stored, expiresAt: this.newExpiry() });
       if (!invitation) throw notFound('Invitation');
       await recordAudit(tx, { organizationId: org.id, actorId: actor.id, action: 'invitation.resent', subjectType: 'invitation', subjectId: invitation.id, data: { email: invitation.email, role: invitation.role } });
-      return this.issue(tx, invitation, token, org.name, current.inviterName ?? actor.name);
+      return this.issue(tx, invitation, link.token);
     });
   }
 
@@ -78,7 +89,7 @@ export class InvitationsService {
 
   /** What the link shows before anyone signs in. */
   async preview(token: string): Promise<InvitationPreview> {
-    const invitation = await this.findUsable(this.ctx.db, token);
+    const invitation = await findUsableInvitation(this.ctx.db, token);
     return {
       organization: { id: invitation.organizationId, name: invitation.organizationName },
       email: invitation.email,
@@ -88,41 +99,13 @@ export class InvitationsService {
     };
   }
 
-  /** The signed-in user joins the organization; their email must be the invited one. */
-  async accept(user: AuthUser, token: string): Promise<InvitationAccepted> {
+  /** The signed-in user joins the organization (see the class comment for who may). */
+  async accept(caller: AuthUser, token: string): Promise<InvitationAccepted> {
     return this.ctx.db.transaction(async (tx) => {
-      const invitation = await this.findUsable(tx, token);
-      if (invitation.email.toLowerCase() !== user.email.toLowerCase()) {
-        throw new AppError(403, 'invitation_email_mismatch', `This invitation was sent to ${invitation.email}. Sign in with that address to accept it.`, {
-          invitedEmail: invitation.email,
-        });
-      }
-      if (await repo.findMember(tx, invitation.organizationId, user.id)) throw alreadyMember(user.email);
-      // Conditional: a concurrent accept of the same link finds nothing left to claim.
-      if (!(await invites.markInvitationAccepted(tx, invitation.id, user.id))) throw notFound('Invitation');
-      if (!(await repo.insertMembership(tx, { organizationId: invitation.organizationId, userId: user.id, role: invitation.role }))) {
-        throw alreadyMember(user.email);
-      }
-      await recordAudit(tx, {
-        organizationId: invitation.organizationId,
-        actorId: user.id,
-        action: 'invitation.accepted',
-        subjectType: 'invitation',
-        subjectId: invitation.id,
-        data: { email: invitation.email, role: invitation.role, userId: user.id },
-      });
-      return { organization: { id: invitation.organizationId, name: invitation.organizationName }, role: invitation.role };
+      const account = await accounts.findUserById(tx, caller.id);
+      if (!account) throw unauthorized();
+      return acceptInvitation(this.ctx, tx, account, token);
     });
-  }
-
-  /** Unknown, revoked and used links are 404 (nothing to tell); an expired one is 410 so the UI can say so. */
-  private async findUsable(db: Db, token: string): Promise<invites.InvitationByToken> {
-    const invitation = await invites.findInvitationByTokenHash(db, hashToken(token));
-    if (!invitation || invitation.acceptedAt || invitation.revokedAt) throw notFound('Invitation');
-    if (invitation.expiresAt.getTime() <= Date.now()) {
-      throw gone('invitation_expired', 'This invitation has expired: ask for a new one');
-    }
-    return invitation;
   }
 
   private async lockOrganization(tx: Db, organizationId: string): Promise<repo.Organization> {
@@ -136,18 +119,83 @@ export class InvitationsService {
   }
 
   /**
-   * Builds the inviter's answer and, when SMTP is configured, queues the email in the same transaction:
-   * the job exists only if the invitation commits.
+   * A new token for the invitation `id`: sealed for the mail job when SMTP is configured (the link then
+   * travels only by mail), else only hashed (the inviter gets the link to hand over).
    */
-  private async issue(tx: Db, invitation: invites.InvitationRecord, token: string, organizationName: string, inviterName: string): Promise<InvitationIssued> {
-    const acceptUrl = `${this.ctx.config.publicUrl}/invite/${token}`;
-    const emailSent = this.ctx.mailer.configured;
-    if (emailSent) {
-      const email = invitationEmail({ to: invitation.email, organizationName, inviterName, role: invitation.role, acceptUrl, expiresAt: invitation.expiresAt });
-      await this.ctx.queue.send('send-email', email, { tx });
+  private newLink(id: string): { token: string; stored: { tokenHash: string; tokenSealed: string | null; mailed: boolean } } {
+    if (this.ctx.mailer.configured) {
+      const link = issueLinkToken(this.ctx.keys, 'invitation', id);
+      return { token: link.token, stored: { tokenHash: link.tokenHash, tokenSealed: link.sealed, mailed: true } };
     }
-    return { id: invitation.id, email: invitation.email, role: invitation.role, expiresAt: invitation.expiresAt, acceptUrl, emailSent };
+    const token = randomToken();
+    return { token, stored: { tokenHash: hashToken(token), tokenSealed: null, mailed: false } };
   }
+
+  /**
+   * The inviter's answer. A mailed invitation queues its mail job (id only) in the same transaction, so
+   * the job exists only if the invitation commits, and its link is not returned.
+   */
+  private async issue(tx: Db, invitation: invites.InvitationRecord, token: string): Promise<InvitationIssued> {
+    if (invitation.mailed) await this.ctx.queue.send('send-invitation-email', { invitationId: invitation.id }, { tx });
+    return {
+      id: invitation.id,
+      email: invitation.email,
+      role: invitation.role,
+      expiresAt: invitation.expiresAt,
+      acceptUrl: invitation.mailed ? null : `${this.ctx.config.publicUrl}/invite/${token}`,
+      emailSent: invitation.mailed,
+    };
+  }
+}
+
+/** Unknown, revoked and used links are 404 (nothing to tell); an expired one is 410 so the UI can say so. */
+export async function findUsableInvitation(db: Db, token: string): Promise<invites.InvitationByToken> {
+  const invitation = await invites.findInvitationByTokenHash(db, hashToken(token));
+  if (!invitation || invitation.acceptedAt || invitation.revokedAt) throw notFound('Invitation');
+  if (invitation.expiresAt.getTime() <= Date.now()) {
+    throw gone('invitation_expired', 'This invitation has expired: ask for a new one');
+  }
+  return invitation;
+}
+
+/**
+ * Makes `account` a member through the invitation link `token`, inside the caller's transaction
+ * (also used by "create account and join"). Verifies the account's email when the link was mailed.
+ */
+export async function acceptInvitation(
+  ctx: Pick<AppContext, 'mailer'>,
+  tx: Db,
+  account: { id: string; email: string; emailVerified: boolean },
+  token: string,
+): Promise<InvitationAccepted> {
+  const invitation = await findUsableInvitation(tx, token);
+  if (invitation.email.toLowerCase() !== account.email.toLowerCase()) {
+    throw new AppError(403, 'invitation_email_mismatch', `This invitation was sent to ${invitation.email}. Sign in with that address to accept it.`, {
+      invitedEmail: invitation.email,
+    });
+  }
+  if (!invitation.mailed && !account.emailVerified && ctx.mailer.configured) {
+    throw new AppError(403, 'email_unverified', 'Verify your email address first (your profile can send a new link), then open this invitation again.');
+  }
+  if (await repo.findMember(tx, invitation.organizationId, account.id)) throw alreadyMember(account.email);
+  // Conditional: a concurrent accept of the same link finds nothing left to claim.
+  if (!(await invites.markInvitationAccepted(tx, invitation.id, account.id))) throw notFound('Invitation');
+  if (!(await repo.insertMembership(tx, { organizationId: invitation.organizationId, userId: account.id, role: invitation.role }))) {
+    throw alreadyMember(account.email);
+  }
+  if (invitation.mailed && !account.emailVerified) {
+    await accounts.markEmailVerified(tx, account.id);
+    await verifications.voidVerifications(tx, account.id, new Date());
+  }
+  await recordAudit(tx, {
+    organizationId: invitation.organizationId,
+    actorId: account.id,
+    action: 'invitation.accepted',
+    subjectType: 'invitation',
+    subjectId: invitation.id,
+    data: { email: invitation.email, role: invitation.role, userId: account.id },
+  });
+  return { organization: { id: invitation.organizationId, name: invitation.organizationName }, role: invitation.role };
 }
 
 function assertMayInviteAs(inviterRole: Role, role: Role): void {

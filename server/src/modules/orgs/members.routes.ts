@@ -3,7 +3,7 @@ import type { AppContext } from '../../context.js';
 import { orgScope, requireScope, requireUser } from '../../http/access.js';
 import { errorResponses, IdParam, type App } from '../../http/types.js';
 import { MembersService } from './members.service.js';
-import { MemberListSchema, MemberSchema, MemberUpdateSchema } from './schemas.js';
+import { MemberListSchema, MemberPasswordResetSchema, MemberSchema, MemberUpdateSchema } from './schemas.js';
 
 const tags = ['members'];
 
@@ -53,5 +53,19 @@ export async function memberRoutes(app: App, ctx: AppContext): Promise<void> {
       await service.remove(requireScope(request).organizationId, requireUser(request).id, request.params.userId);
       return reply.status(204).send(null);
     },
+  });
+
+  app.post('/orgs/:orgId/members/:userId/password-reset', {
+    config: { access: orgScope('members.reset_password') },
+    schema: {
+      tags,
+      summary: 'Create a one-time password reset link for a member (servers without mail)',
+      description:
+        'Owners only. For the owner to hand over: Herald never sets or shows a password. 409 `mail_configured` when SMTP is set (the member resets their own); 403 when the member also belongs to an organization the caller does not own.',
+      params: IdParam('orgId', 'userId'),
+      response: { 201: MemberPasswordResetSchema, ...errorResponses },
+    },
+    handler: async (request, reply) =>
+      reply.status(201).send(await service.issueResetLink(requireScope(request).organizationId, requireUser(request).id, request.params.userId)),
   });
 }

@@ -1,10 +1,11 @@
 import type { AppContext } from '../../context.js';
 import type { Db } from '../../db/client.js';
 import { can, type Action, type Role } from '../../http/permissions.js';
-import { conflict, forbidden, notFound } from '../../lib/errors.js';
+import { badRequest, conflict, forbidden, notFound } from '../../lib/errors.js';
 import { recordAudit } from '../audit/repo.js';
+import { issueHandedResetLink } from '../auth/reset-links.js';
 import * as repo from './repo.js';
-import type { Member } from './schemas.js';
+import type { Member, MemberPasswordReset } from './schemas.js';
 
 /**
  * Members of an organization and the rules that keep it governable:
@@ -72,6 +73,32 @@ export class MembersService {
       await repo.deleteMembership(tx, organizationId, userId);
       await this.ctx.accessCache.changed(tx, { kind: 'member', organizationId, userId });
       await recordAudit(tx, { organizationId, actorId: userId, action: 'member.left', subjectType: 'user', subjectId: userId, data: { role } });
+    });
+  }
+
+  /**
+   * A one-time password reset link for a member, for the owner to hand over on a server that cannot
+   * mail one. Refused when mail works (the member resets their own password) and when the member also
+   * belongs to an organization the owner does not own: the link takes over the whole account, so it
+   * must not give the owner more than they already control. The link does not verify the email.
+   */
+  async issueResetLink(organizationId: string, actorId: string, userId: string): Promise<MemberPasswordReset> {
+    if (this.ctx.mailer.configured) {
+      throw conflict('mail_configured', 'This server sends email: ask the member to use “Forgot password?” on the login page');
+    }
+    if (userId === actorId) throw badRequest('own_account', 'Change your own password from your profile');
+    return this.ctx.db.transaction(async (tx) => {
+      await this.lockAndReadActor(tx, organizationId, actorId, 'members.reset_password');
+      const target = await repo.findMember(tx, organizationId, userId);
+      if (!target) throw notFound('Member');
+      if ((await repo.countMembershipsNotOwnedBy(tx, userId, actorId)) > 0) {
+        throw forbidden(`${target.user.name} also belongs to organizations you don’t own; the operator of this server can run “herald users reset-password”`, {
+          rule: 'other_organizations',
+        });
+      }
+      const link = await issueHandedResetLink(tx, this.ctx.config, userId);
+      await recordAudit(tx, { organizationId, actorId, action: 'member.password_reset_link_created', subjectType: 'user', subjectId: userId, data: { email: target.user.email } });
+      return link;
     });
   }
 

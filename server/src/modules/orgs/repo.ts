@@ -1,5 +1,5 @@
 import { and, asc, count, eq, sql } from 'drizzle-orm';
-import type { Db } from '../../db/client.js';
+import { rowsOf, type Db } from '../../db/client.js';
 import { memberships, organizations, users } from '../../db/schema.js';
 import type { Role } from '../../http/permissions.js';
 import type { Member, Org } from './schemas.js';
@@ -115,4 +115,21 @@ export async function countOwners(db: Db, organizationId: string): Promise<numbe
     .from(memberships)
     .where(and(eq(memberships.organizationId, organizationId), eq(memberships.role, 'owner')));
   return Number(row?.n ?? 0);
+}
+
+/**
+ * How many organizations `userId` belongs to in which `ownerId` is not an owner: a reset link handed
+ * over by `ownerId` must not open doors they do not already hold.
+ */
+export async function countMembershipsNotOwnedBy(db: Db, userId: string, ownerId: string): Promise<number> {
+  const rows = rowsOf<{ n: number | string }>(
+    await db.execute(sql`
+      select count(*) as n from memberships m
+      where m.user_id = ${userId}
+        and not exists (
+          select 1 from memberships o
+          where o.organization_id = m.organization_id and o.user_id = ${ownerId} and o.role = 'owner'
+        )`),
+  );
+  return Number(rows[0]?.n ?? 0);
 }

@@ -39,6 +39,12 @@ export type Member = z.infer<typeof MemberSchema>;
 
 export const MemberListSchema = z.object({ items: z.array(MemberSchema) });
 
+/** A one-time reset link for a member, to hand over on a server without mail. Never a password. */
+export const MemberPasswordResetSchema = z
+  .object({ resetUrl: z.string(), expiresAt: z.date() })
+  .meta({ id: 'MemberPasswordReset' });
+export type MemberPasswordReset = z.infer<typeof MemberPasswordResetSchema>;
+
 export const MemberUpdateSchema = z.object({ role: RoleSchema });
 export type MemberUpdate = z.infer<typeof MemberUpdateSchema>;
 
@@ -55,9 +61,9 @@ export const InvitationCreateSchema = z.object({ email: InviteEmail, role: RoleS
 export type InvitationCreate = z.infer<typeof InvitationCreateSchema>;
 
 /**
- * What the inviter gets back on create and resend. `acceptUrl` carries the only copy of the raw token
- * (the database keeps its hash); `emailSent` is false when no SMTP is configured, and the dashboard then
- * shows the link so the inviter can pass it on.
+ * What the inviter gets back on create and resend. With SMTP the link goes only by email (`emailSent`
+ * true, `acceptUrl` null), so opening it proves the invitee's mailbox. Without SMTP `acceptUrl` carries
+ * the only copy of the raw token (the database keeps its hash) for the inviter to pass on.
  */
 export const InvitationIssuedSchema = z
   .object({
@@ -65,7 +71,7 @@ export const InvitationIssuedSchema = z
     email: z.string(),
     role: RoleSchema,
     expiresAt: z.date(),
-    acceptUrl: z.string(),
+    acceptUrl: z.string().nullable().describe('The link to hand over; null when it was emailed to the invitee'),
     emailSent: z.boolean(),
   })
   .meta({ id: 'InvitationIssued' });
