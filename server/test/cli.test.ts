@@ -47,6 +47,38 @@ describe.runIf(process.env.HERALD_TEST_DB !== 'postgres')('embedded mode (PGlite
     expect(login.body.user.name).toBe('Olive Owner');
     await second.stop();
   }, 120_000);
+
+  it('herald users reset-password prints a one-time reset link for the operator', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'herald-cli-'));
+    dirs.push(dataDir);
+    const port = await freePort();
+    const env = { HERALD_DATA_DIR: dataDir, PORT: String(port), HERALD_PUBLIC_URL: `http://127.0.0.1:${port}` };
+    const first = await start('start', env);
+    expect((await post(first.url, '/api/v1/auth/register', account)).status).toBe(201);
+    expect(await first.stop('SIGTERM')).toBe(0);
+
+    const unknown = runHerald('users', { ...env, LOG_LEVEL: 'warn' });
+    expect(await unknown.exited).toBe(2);
+    const nobody = runHerald('users reset-password nobody@example.com', env);
+    expect(await nobody.exited).toBe(1);
+    expect(nobody.output()).toContain('No account uses nobody@example.com');
+
+    const cli = runHerald('users reset-password OWNER@example.com', env);
+    expect(await cli.exited).toBe(0);
+    const link = new RegExp(`http://127\\.0\\.0\\.1:${port}/reset-password\\?token=([A-Za-z0-9_-]{40,})`).exec(cli.output());
+    expect(link?.[1]).toBeDefined();
+
+    const second = await start('start', env);
+    const confirm = await fetch(`${second.url}/api/v1/auth/password-reset/confirm`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token: link![1], password: 'set from the operator link' }),
+    });
+    expect(confirm.status).toBe(204);
+    expect((await post(second.url, '/api/v1/auth/login', { email: account.email, password: account.password })).status).toBe(401);
+    expect((await post(second.url, '/api/v1/auth/login', { email: account.email, password: 'set from the operator link' })).status).toBe(200);
+    await second.stop();
+  }, 180_000);
 });
 
 describe.runIf(process.env.HERALD_TEST_DB !== 'postgres')('public URL warning', () => {

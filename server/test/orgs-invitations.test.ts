@@ -1,6 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashToken } from '../src/lib/crypto.js';
+import { jobHandlers } from '../src/jobs/handlers.js';
+import { FakeSmtp } from './fakes/smtp.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
 import { orgKit } from './helpers/orgs.js';
 import { call } from './helpers/http.js';
@@ -220,41 +222,131 @@ describe('invitations', () => {
   });
 });
 
+describe('create account and join (one step)', () => {
+  const join = (token: string, body: unknown, app = t.app) => call(app, 'POST', `/api/v1/invitations/${token}/register`, { body });
+
+  it('creates the account with the invited email, joins and signs in', async () => {
+    const owner = await person();
+    const orgId = await createOrg(owner, 'One Step');
+    const inv = await invite(owner, orgId, 'Newcomer@Example.com', 'editor');
+    const token = tokenOf(inv.body.acceptUrl);
+
+    const weak = await join(token, { name: 'Nina', password: 'short' });
+    expect(weak.status).toBe(400);
+    expect((await query(sql`select id from users where lower(email) = 'newcomer@example.com'`)).length).toBe(0);
+
+    const res = await join(token, { name: 'Nina Newcomer', password: 'a good long password' });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ organization: { id: orgId, name: 'One Step' }, role: 'editor', user: { email: 'newcomer@example.com', name: 'Nina Newcomer' } });
+    // A link handed over by the inviter proves no mailbox: the address is still to be verified.
+    expect(res.body.user.emailVerified).toBe(false);
+    expect(res.cookies.find((c) => c.name === 'herald_refresh')).toBeDefined();
+    const me = await call(t.app, 'GET', '/api/v1/me', { token: res.body.accessToken });
+    expect(me.body.memberships).toEqual([{ organization: { id: orgId, name: 'One Step' }, role: 'editor' }]);
+    const jobs = await query<{ n: number }>(sql`select count(*)::int as n from pgboss.job where name = 'send-verification-email'`);
+    expect(jobs[0]!.n).toBeGreaterThan(0);
+
+    // Used up: the link is gone.
+    expect((await join(token, { name: 'Again', password: 'a good long password' })).status).toBe(404);
+  });
+
+  it('creates nothing when the email already has an account, or the link is expired', async () => {
+    const owner = await person();
+    const orgId = await createOrg(owner, 'Taken Co');
+    const existing = await person();
+    const inv = await invite(owner, orgId, existing.email, 'viewer');
+    const taken = await join(tokenOf(inv.body.acceptUrl), { name: 'Imposter', password: 'a good long password' });
+    expect(taken.status).toBe(409);
+    expect(taken.body.error.code).toBe('email_taken');
+    expect((await call(t.app, 'GET', `/api/v1/invitations/${tokenOf(inv.body.acceptUrl)}`)).status).toBe(200);
+
+    const late = await invite(owner, orgId, 'late.joiner@example.com', 'viewer');
+    await t.runtime.db.execute(sql`update invitations set expires_at = now() - interval '1 minute' where id = ${late.body.id}`);
+    const expired = await join(tokenOf(late.body.acceptUrl), { name: 'Late', password: 'a good long password' });
+    expect(expired.status).toBe(410);
+    expect((await query(sql`select id from users where email = 'late.joiner@example.com'`)).length).toBe(0);
+  });
+});
+
 describe('invitation email', () => {
   let mail: TestApp;
+  let smtp: FakeSmtp;
   beforeAll(async () => {
-    mail = await createTestApp({ ...ENV, SMTP_URL: 'smtp://127.0.0.1:1' });
+    smtp = await FakeSmtp.start();
+    mail = await createTestApp({ ...ENV, SMTP_URL: smtp.url });
   });
-  afterAll(async () => mail?.close());
+  afterAll(async () => {
+    await mail?.close();
+    await smtp?.close();
+  });
 
-  async function emailJobs(): Promise<{ to: string; subject: string; text: string; html: string }[]> {
-    const rows = await query<{ data: { to: string; subject: string; text: string; html: string } }>(
-      sql`select data from pgboss.job where name = 'send-email' order by created_on`,
-      mail.runtime.db,
-    );
+  async function emailJobs(): Promise<unknown[]> {
+    const rows = await query<{ data: unknown }>(sql`select data from pgboss.job where name = 'send-invitation-email' order by created_on`, mail.runtime.db);
     return rows.map((r) => (typeof r.data === 'string' ? JSON.parse(r.data) : r.data));
   }
+  const mailedToken = async (to: string, nth = 0) => {
+    await smtp.waitFor({ to, contains: '/invite/' });
+    const text = smtp.delivered.filter((m) => m.to.includes(to))[nth]!.text;
+    return /\/invite\/([A-Za-z0-9_-]+)/.exec(text)![1]!;
+  };
 
-  it('queues the email in the invitation’s transaction when SMTP is configured', async () => {
+  it('mails the link to the invitee only, from a job that carries the invitation id', async () => {
     const owner = await person(mail.app);
     const orgId = await createOrg(owner, 'Mail <Co>', mail.app);
     const res = await invite(owner, orgId, 'mailed@example.com', 'editor', mail.app);
     expect(res.status).toBe(201);
-    expect(res.body.emailSent).toBe(true);
-    let jobs = await emailJobs();
-    expect(jobs).toHaveLength(1);
-    expect(jobs[0]).toMatchObject({ to: 'mailed@example.com', subject: expect.stringContaining('Mail <Co>') });
-    expect(jobs[0]!.text).toContain(res.body.acceptUrl);
-    expect(jobs[0]!.html).toContain('Mail &lt;Co&gt;');
+    expect(res.body).toMatchObject({ emailSent: true, acceptUrl: null });
+    expect(await emailJobs()).toEqual([{ invitationId: res.body.id }]);
+
+    await mail.runtime.queue.work(jobHandlers(mail.runtime));
+    const delivered = await smtp.waitFor({ to: 'mailed@example.com', contains: '/invite/' });
+    expect(delivered.text).toContain('Subject: Person');
+    expect(delivered.text).toContain('Mail &lt;Co&gt;');
+    expect(delivered.text).toMatch(/http:\/\/herald\.test\/invite\/[A-Za-z0-9_-]{40,}/);
 
     const resent = await call(mail.app, 'POST', `/api/v1/orgs/${orgId}/invitations/${res.body.id}/resend`, { token: owner.token });
-    expect(resent.body.emailSent).toBe(true);
-    jobs = await emailJobs();
-    expect(jobs).toHaveLength(2);
-    expect(jobs[1]!.text).toContain(resent.body.acceptUrl);
+    expect(resent.body).toMatchObject({ emailSent: true, acceptUrl: null });
+    expect(await emailJobs()).toHaveLength(2);
 
     // A refused invitation queues nothing.
     expect((await invite(owner, orgId, owner.email, 'viewer', mail.app)).status).toBe(409);
     expect(await emailJobs()).toHaveLength(2);
+  });
+
+  it('verifies the email of whoever accepts a mailed link (it proves the mailbox)', async () => {
+    const owner = await person(mail.app);
+    const orgId = await createOrg(owner, 'Proof Co', mail.app);
+    const invitee = await person(mail.app, 'proof@example.com');
+    await invite(owner, orgId, invitee.email, 'viewer', mail.app);
+    const token = await mailedToken(invitee.email);
+    const accepted = await call(mail.app, 'POST', `/api/v1/invitations/${token}/accept`, { token: invitee.token });
+    expect(accepted.status).toBe(200);
+    expect((await call(mail.app, 'GET', '/api/v1/me', { token: invitee.token })).body.user.emailVerified).toBe(true);
+
+    // "Create account and join" from a mailed link starts verified.
+    await invite(owner, orgId, 'fresh.mailed@example.com', 'editor', mail.app);
+    const joined = await call(mail.app, 'POST', `/api/v1/invitations/${await mailedToken('fresh.mailed@example.com')}/register`, {
+      body: { name: 'Fresh', password: 'a good long password' },
+    });
+    expect(joined.status).toBe(201);
+    expect(joined.body.user.emailVerified).toBe(true);
+  });
+
+  it('needs a verified email for a link that did not travel by mail, while mail works', async () => {
+    const owner = await person(mail.app);
+    const orgId = await createOrg(owner, 'Handed Co', mail.app);
+    const invitee = await person(mail.app, 'handed@example.com');
+    const inv = await invite(owner, orgId, invitee.email, 'viewer', mail.app);
+    const token = await mailedToken(invitee.email);
+    // As if the link had been handed over (issued before this server had SMTP).
+    await mail.runtime.db.execute(sql`update invitations set mailed = false where id = ${inv.body.id}`);
+    const refused = await call(mail.app, 'POST', `/api/v1/invitations/${token}/accept`, { token: invitee.token });
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.code).toBe('email_unverified');
+
+    const verification = await smtp.waitFor({ to: invitee.email, contains: '/verify-email?token=' });
+    const vToken = /\/verify-email\?token=([A-Za-z0-9_-]+)/.exec(verification.text)![1]!;
+    expect((await call(mail.app, 'POST', '/api/v1/me/email-verification/confirm', { token: invitee.token, body: { token: vToken } })).status).toBe(200);
+    expect((await call(mail.app, 'POST', `/api/v1/invitations/${token}/accept`, { token: invitee.token })).status).toBe(200);
   });
 });

@@ -72,6 +72,10 @@ const ROUTES: Record<string, RouteCase> = {
     request: (f) => ({ url: `/api/v1/orgs/${f.orgId}/members/${f.memberId}`, body: { role: 'viewer' } }),
   },
   'DELETE /api/v1/orgs/:orgId/members/:userId': { needs: ['member'], request: (f) => ({ url: `/api/v1/orgs/${f.orgId}/members/${f.memberId}` }) },
+  'POST /api/v1/orgs/:orgId/members/:userId/password-reset': {
+    needs: ['member'],
+    request: (f) => ({ url: `/api/v1/orgs/${f.orgId}/members/${f.memberId}/password-reset` }),
+  },
   'POST /api/v1/orgs/:orgId/invitations': { request: (f) => ({ url: `/api/v1/orgs/${f.orgId}/invitations`, body: { email: freshEmail(), role: 'editor' } }) },
   'GET /api/v1/orgs/:orgId/invitations': { request: (f) => ({ url: `/api/v1/orgs/${f.orgId}/invitations` }) },
   'POST /api/v1/orgs/:orgId/invitations/:invitationId/resend': {

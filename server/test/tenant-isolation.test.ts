@@ -67,6 +67,11 @@ const ROUTES: Record<string, (a: Tenant, b: Tenant) => Probe[]> = {
     { url: `/api/v1/orgs/${a.orgId}/members/${b.member.id}` },
     { url: `/api/v1/orgs/${a.orgId}/members/${b.owner.id}` },
   ],
+  'POST /api/v1/orgs/:orgId/members/:userId/password-reset': (a, b) => [
+    { url: `/api/v1/orgs/${b.orgId}/members/${b.member.id}/password-reset` },
+    { url: `/api/v1/orgs/${a.orgId}/members/${b.member.id}/password-reset` },
+    { url: `/api/v1/orgs/${a.orgId}/members/${b.owner.id}/password-reset` },
+  ],
   'POST /api/v1/orgs/:orgId/invitations': (_a, b) => [{ url: `/api/v1/orgs/${b.orgId}/invitations`, body: { email: 'spy@example.com', role: 'owner' } }],
   'GET /api/v1/orgs/:orgId/invitations': (_a, b) => [{ url: `/api/v1/orgs/${b.orgId}/invitations` }],
   'POST /api/v1/orgs/:orgId/invitations/:invitationId/resend': (a, b) => [

@@ -25,9 +25,9 @@ export interface HeraldProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Runs `herald <command>` from source (tsx) as a real process with the given environment. */
+/** Runs `herald <command>` (arguments separated by spaces) from source (tsx) as a real process with the given environment. */
 export function runHerald(command: string, env: Record<string, string>): HeraldProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', command], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...command.split(' ')], {
     cwd: SERVER_DIR,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'info', HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
