@@ -1,5 +1,7 @@
-// First-run setup → create organization → create workspace → invite a member → the member accepts in
-// a second browser context → the member sees the workspace. Screenshots go to e2e/screenshots/.
+// First-run setup → create organization → create workspace → invite a member → the member creates an
+// account and joins in one step in a second browser context → the member sees the workspace; the
+// profile shows the email's verification state; the owner can hand a member a reset link (no mail).
+// Screenshots go to e2e/screenshots/.
 import assert from 'node:assert/strict';
 import { launchBrowser, shot, startHerald, step } from './lib.mjs';
 
@@ -69,11 +71,19 @@ export default async function foundation() {
       await member.getByTestId('register-name').fill('Mia Member');
       const email = member.getByTestId('register-email');
       assert.equal(await email.inputValue(), 'mia@example.com');
+      assert.equal(await email.getAttribute('readonly'), '');
       await member.getByTestId('register-password').fill('another good password');
+      await shot(member, 'foundation-05-create-account-and-join');
       await member.getByTestId('register-submit').click();
-      await member.getByTestId('accept-invitation').click();
+      // One step: no "Accept invitation" button in between.
       await member.getByTestId('workspace-card').filter({ hasText: 'Blue Bottle Café' }).waitFor();
+      assert.equal(await member.getByTestId('accept-invitation').count(), 0);
       await shot(member, 'foundation-05-member-sees-workspace');
+
+      // The link was handed over (no mail here), so the address is not verified; the profile says so.
+      await member.goto(`${herald.url}/profile`);
+      await member.getByTestId('email-status').filter({ hasText: 'Not verified' }).waitFor();
+      await shot(member, 'foundation-05-member-profile');
       await memberContext.close();
     });
 
@@ -81,6 +91,26 @@ export default async function foundation() {
       await page.reload();
       await page.getByTestId('member-row').filter({ hasText: 'Mia Member' }).waitFor();
       await shot(page, 'foundation-06-members');
+    });
+
+    await step('the owner hands Mia a one-time reset link (no mail on this server)', async () => {
+      await page.getByTestId('member-row').filter({ hasText: 'Mia Member' }).getByTestId('member-reset').click();
+      await page.getByTestId('reset-link-create').click();
+      const link = page.getByTestId('reset-link');
+      await link.waitFor();
+      assert.match(await link.inputValue(), /\/reset-password\?token=[A-Za-z0-9_-]{40,}$/);
+      await shot(page, 'foundation-07-member-reset-link');
+    });
+
+    await step('forgot password says truthfully that no mail can be sent', async () => {
+      const guest = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+      const visitor = await guest.newPage();
+      visitor.on('pageerror', (e) => errors.push(e));
+      await visitor.goto(`${herald.url}/forgot-password`);
+      await visitor.getByTestId('reset-no-mail').waitFor();
+      assert.equal(await visitor.getByText('Check your inbox').count(), 0);
+      await shot(visitor, 'foundation-08-forgot-password-no-mail');
+      await guest.close();
     });
 
     assert.deepEqual(errors.map(String), []);

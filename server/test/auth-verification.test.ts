@@ -89,7 +89,7 @@ describe('resend budget', () => {
     } finally {
       await limited.close();
     }
-  });
+  }, 120_000);
 });
 
 describe('production without SMTP', () => {
@@ -113,5 +113,5 @@ describe('production without SMTP', () => {
     } finally {
       await prod.close();
     }
-  });
+  }, 120_000);
 });

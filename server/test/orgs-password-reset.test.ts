@@ -90,5 +90,5 @@ describe('reset link for a member', () => {
       await mailing.close();
       await smtp.close();
     }
-  });
+  }, 120_000);
 });

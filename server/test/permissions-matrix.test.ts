@@ -42,7 +42,7 @@ interface Fixture {
   connectionId: string;
 }
 
-type Need = 'member' | 'invitation' | 'workspace' | 'channel' | 'slots' | 'post' | 'scheduled-post' | 'published-post' | 'media' | 'connection';
+type Need = 'member' | 'solo-member' | 'invitation' | 'workspace' | 'channel' | 'slots' | 'post' | 'scheduled-post' | 'published-post' | 'media' | 'connection';
 
 interface RouteCase {
   needs?: Need[];
@@ -72,8 +72,9 @@ const ROUTES: Record<string, RouteCase> = {
     request: (f) => ({ url: `/api/v1/orgs/${f.orgId}/members/${f.memberId}`, body: { role: 'viewer' } }),
   },
   'DELETE /api/v1/orgs/:orgId/members/:userId': { needs: ['member'], request: (f) => ({ url: `/api/v1/orgs/${f.orgId}/members/${f.memberId}` }) },
+  // A member of this organization only: a reset link is refused for someone the caller does not fully govern.
   'POST /api/v1/orgs/:orgId/members/:userId/password-reset': {
-    needs: ['member'],
+    needs: ['solo-member'],
     request: (f) => ({ url: `/api/v1/orgs/${f.orgId}/members/${f.memberId}/password-reset` }),
   },
   'POST /api/v1/orgs/:orgId/invitations': { request: (f) => ({ url: `/api/v1/orgs/${f.orgId}/invitations`, body: { email: freshEmail(), role: 'editor' } }) },
@@ -158,6 +159,11 @@ async function fixture(role: Role, needs: Need[]): Promise<Fixture> {
   if (needs.includes('member')) {
     await join(org.id, otherMember, 'editor');
     f.memberId = otherMember.id;
+  }
+  if (needs.includes('solo-member')) {
+    const solo = await person();
+    await join(org.id, solo, 'editor');
+    f.memberId = solo.id;
   }
   if (needs.includes('invitation')) {
     f.invitationId = (await ok<{ id: string }>('POST', `/api/v1/orgs/${org.id}/invitations`, founder.token, { email: freshEmail(), role: 'viewer' }, 201)).id;

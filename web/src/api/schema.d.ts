@@ -285,6 +285,114 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/invitations/{token}/register": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create an account with the invited email, accept the invitation and sign in, in one step
+         * @description Nothing is created unless the invitation is accepted. 409 `email_taken` when an account already uses the invited email (log in and accept instead).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    token: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["InvitationRegisterInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["InvitationSession"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/login": {
         parameters: {
             query?: never;
@@ -1198,6 +1306,196 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/email-verification": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Email a new verification link to your address
+         * @description Earlier links stop working. Rate limited per account; 409 `email_already_verified` once verified.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Accepted"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/email-verification/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Verify your email with the token of a verification link
+         * @description Only the signed-in account the link was sent for can use it (400 `invalid_verification_token` otherwise).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["EmailVerificationConfirmInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["UserEnvelope"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/orgs": {
         parameters: {
             query?: never;
@@ -1980,6 +2278,102 @@ export interface paths {
                 };
             };
         };
+        trace?: never;
+    };
+    "/api/v1/orgs/{orgId}/members/{userId}/password-reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a one-time password reset link for a member (servers without mail)
+         * @description Owners only. For the owner to hand over: Herald never sets or shows a password. 409 `mail_configured` when SMTP is set (the member resets their own); 403 when the member also belongs to an organization the caller does not own.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    orgId: string;
+                    userId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MemberPasswordReset"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/orgs/{orgId}/invitations": {
@@ -6455,8 +6849,87 @@ export interface components {
                 details?: unknown;
             };
         };
+        /** @enum {string} */
+        RoleInput: "owner" | "admin" | "editor" | "analyst" | "viewer";
+        OrganizationInput: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            role: components["schemas"]["RoleInput"];
+            createdAt: unknown;
+        };
+        OrganizationDetailInput: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            role: components["schemas"]["RoleInput"];
+            createdAt: unknown;
+            permissions: ("org.read" | "org.update" | "org.delete" | "org.leave" | "members.read" | "members.invite" | "members.update" | "members.remove" | "members.reset_password" | "invitations.read" | "invitations.revoke" | "audit.read" | "workspaces.read" | "workspaces.create" | "workspaces.update" | "workspaces.delete" | "channels.read" | "channels.manage" | "media.read" | "media.write" | "posts.read" | "posts.write")[];
+        };
+        MemberInput: {
+            user: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+                email: string;
+            };
+            role: components["schemas"]["RoleInput"];
+            joinedAt: unknown;
+        };
+        MemberPasswordResetInput: {
+            resetUrl: string;
+            expiresAt: unknown;
+        };
+        InvitationIssuedInput: {
+            /** Format: uuid */
+            id: string;
+            email: string;
+            role: components["schemas"]["RoleInput"];
+            expiresAt: unknown;
+            /** @description The link to hand over; null when it was emailed to the invitee */
+            acceptUrl: string | null;
+            emailSent: boolean;
+        };
+        InvitationInput: {
+            /** Format: uuid */
+            id: string;
+            email: string;
+            role: components["schemas"]["RoleInput"];
+            invitedBy: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+            } | null;
+            expiresAt: unknown;
+            createdAt: unknown;
+        };
+        InvitationPreviewInput: {
+            organization: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+            };
+            email: string;
+            role: components["schemas"]["RoleInput"];
+            invitedBy: {
+                name: string;
+            } | null;
+            expiresAt: unknown;
+        };
+        InvitationAcceptedInput: {
+            organization: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+            };
+            role: components["schemas"]["RoleInput"];
+        };
         RegisterInput: {
             email: string;
+            password: string;
+            name: string;
+        };
+        InvitationRegisterInput: {
             password: string;
             name: string;
         };
@@ -6484,12 +6957,17 @@ export interface components {
             token: string;
             password: string;
         };
+        EmailVerificationConfirmInput: {
+            token: string;
+        };
         UserInput: {
             /** Format: uuid */
             id: string;
             email: string;
             name: string;
             hasPassword: boolean;
+            /** @description True once the account holder proved the mailbox (verification link, mailed reset link, mailed invitation, or Google) */
+            emailVerified: boolean;
             createdAt: unknown;
         };
         OrganizationRefInput: {
@@ -6507,6 +6985,13 @@ export interface components {
             accessToken: string;
             organization: components["schemas"]["OrganizationRefInput"];
         };
+        InvitationSessionInput: {
+            user: components["schemas"]["UserInput"];
+            accessToken: string;
+            organization: components["schemas"]["OrganizationRefInput"];
+            /** @enum {string} */
+            role: "owner" | "admin" | "editor" | "analyst" | "viewer";
+        };
         AccessTokenInput: {
             accessToken: string;
         };
@@ -6514,8 +6999,10 @@ export interface components {
             /** @description True until the first account exists: the dashboard then shows the owner setup */
             needsSetup: boolean;
             googleEnabled: boolean;
-            /** @description False when emails go to the local outbox instead of SMTP */
+            /** @description False when no SMTP is configured: no mail reaches anyone (outside production it goes to the local outbox) */
             mailConfigured: boolean;
+            /** @description False when HERALD_PUBLIC_URL is unset: links (invitations, resets) are built from http://localhost and only work on this machine */
+            publicUrlExplicit: boolean;
         };
         MembershipInput: {
             organization: components["schemas"]["OrganizationRefInput"];
@@ -6743,76 +7230,6 @@ export interface components {
                 email: string;
             } | null;
         };
-        /** @enum {string} */
-        RoleInput: "owner" | "admin" | "editor" | "analyst" | "viewer";
-        OrganizationInput: {
-            /** Format: uuid */
-            id: string;
-            name: string;
-            role: components["schemas"]["RoleInput"];
-            createdAt: unknown;
-        };
-        OrganizationDetailInput: {
-            /** Format: uuid */
-            id: string;
-            name: string;
-            role: components["schemas"]["RoleInput"];
-            createdAt: unknown;
-            permissions: ("org.read" | "org.update" | "org.delete" | "org.leave" | "members.read" | "members.invite" | "members.update" | "members.remove" | "invitations.read" | "invitations.revoke" | "audit.read" | "workspaces.read" | "workspaces.create" | "workspaces.update" | "workspaces.delete" | "channels.read" | "channels.manage" | "media.read" | "media.write" | "posts.read" | "posts.write")[];
-        };
-        MemberInput: {
-            user: {
-                /** Format: uuid */
-                id: string;
-                name: string;
-                email: string;
-            };
-            role: components["schemas"]["RoleInput"];
-            joinedAt: unknown;
-        };
-        InvitationIssuedInput: {
-            /** Format: uuid */
-            id: string;
-            email: string;
-            role: components["schemas"]["RoleInput"];
-            expiresAt: unknown;
-            acceptUrl: string;
-            emailSent: boolean;
-        };
-        InvitationInput: {
-            /** Format: uuid */
-            id: string;
-            email: string;
-            role: components["schemas"]["RoleInput"];
-            invitedBy: {
-                /** Format: uuid */
-                id: string;
-                name: string;
-            } | null;
-            expiresAt: unknown;
-            createdAt: unknown;
-        };
-        InvitationPreviewInput: {
-            organization: {
-                /** Format: uuid */
-                id: string;
-                name: string;
-            };
-            email: string;
-            role: components["schemas"]["RoleInput"];
-            invitedBy: {
-                name: string;
-            } | null;
-            expiresAt: unknown;
-        };
-        InvitationAcceptedInput: {
-            organization: {
-                /** Format: uuid */
-                id: string;
-                name: string;
-            };
-            role: components["schemas"]["RoleInput"];
-        };
         RuleCheckInput: {
             /** Format: uuid */
             channelId: string;
@@ -6949,9 +7366,96 @@ export interface components {
                 details?: unknown;
             };
         };
+        /** @enum {string} */
+        Role: "owner" | "admin" | "editor" | "analyst" | "viewer";
+        Organization: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            role: components["schemas"]["Role"];
+            /** Format: date-time */
+            createdAt: string;
+        };
+        OrganizationDetail: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            role: components["schemas"]["Role"];
+            /** Format: date-time */
+            createdAt: string;
+            permissions: ("org.read" | "org.update" | "org.delete" | "org.leave" | "members.read" | "members.invite" | "members.update" | "members.remove" | "members.reset_password" | "invitations.read" | "invitations.revoke" | "audit.read" | "workspaces.read" | "workspaces.create" | "workspaces.update" | "workspaces.delete" | "channels.read" | "channels.manage" | "media.read" | "media.write" | "posts.read" | "posts.write")[];
+        };
+        Member: {
+            user: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+                email: string;
+            };
+            role: components["schemas"]["Role"];
+            /** Format: date-time */
+            joinedAt: string;
+        };
+        MemberPasswordReset: {
+            resetUrl: string;
+            /** Format: date-time */
+            expiresAt: string;
+        };
+        InvitationIssued: {
+            /** Format: uuid */
+            id: string;
+            email: string;
+            role: components["schemas"]["Role"];
+            /** Format: date-time */
+            expiresAt: string;
+            /** @description The link to hand over; null when it was emailed to the invitee */
+            acceptUrl: string | null;
+            emailSent: boolean;
+        };
+        Invitation: {
+            /** Format: uuid */
+            id: string;
+            email: string;
+            role: components["schemas"]["Role"];
+            invitedBy: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+            } | null;
+            /** Format: date-time */
+            expiresAt: string;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        InvitationPreview: {
+            organization: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+            };
+            email: string;
+            role: components["schemas"]["Role"];
+            invitedBy: {
+                name: string;
+            } | null;
+            /** Format: date-time */
+            expiresAt: string;
+        };
+        InvitationAccepted: {
+            organization: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+            };
+            role: components["schemas"]["Role"];
+        };
         Register: {
             /** Format: email */
             email: string;
+            password: string;
+            name: string;
+        };
+        InvitationRegister: {
             password: string;
             name: string;
         };
@@ -6982,12 +7486,17 @@ export interface components {
             token: string;
             password: string;
         };
+        EmailVerificationConfirm: {
+            token: string;
+        };
         User: {
             /** Format: uuid */
             id: string;
             email: string;
             name: string;
             hasPassword: boolean;
+            /** @description True once the account holder proved the mailbox (verification link, mailed reset link, mailed invitation, or Google) */
+            emailVerified: boolean;
             /** Format: date-time */
             createdAt: string;
         };
@@ -7006,6 +7515,13 @@ export interface components {
             accessToken: string;
             organization: components["schemas"]["OrganizationRef"];
         };
+        InvitationSession: {
+            user: components["schemas"]["User"];
+            accessToken: string;
+            organization: components["schemas"]["OrganizationRef"];
+            /** @enum {string} */
+            role: "owner" | "admin" | "editor" | "analyst" | "viewer";
+        };
         AccessToken: {
             accessToken: string;
         };
@@ -7013,8 +7529,10 @@ export interface components {
             /** @description True until the first account exists: the dashboard then shows the owner setup */
             needsSetup: boolean;
             googleEnabled: boolean;
-            /** @description False when emails go to the local outbox instead of SMTP */
+            /** @description False when no SMTP is configured: no mail reaches anyone (outside production it goes to the local outbox) */
             mailConfigured: boolean;
+            /** @description False when HERALD_PUBLIC_URL is unset: links (invitations, resets) are built from http://localhost and only work on this machine */
+            publicUrlExplicit: boolean;
         };
         Membership: {
             organization: components["schemas"]["OrganizationRef"];
@@ -7251,83 +7769,6 @@ export interface components {
                 name: string;
                 email: string;
             } | null;
-        };
-        /** @enum {string} */
-        Role: "owner" | "admin" | "editor" | "analyst" | "viewer";
-        Organization: {
-            /** Format: uuid */
-            id: string;
-            name: string;
-            role: components["schemas"]["Role"];
-            /** Format: date-time */
-            createdAt: string;
-        };
-        OrganizationDetail: {
-            /** Format: uuid */
-            id: string;
-            name: string;
-            role: components["schemas"]["Role"];
-            /** Format: date-time */
-            createdAt: string;
-            permissions: ("org.read" | "org.update" | "org.delete" | "org.leave" | "members.read" | "members.invite" | "members.update" | "members.remove" | "invitations.read" | "invitations.revoke" | "audit.read" | "workspaces.read" | "workspaces.create" | "workspaces.update" | "workspaces.delete" | "channels.read" | "channels.manage" | "media.read" | "media.write" | "posts.read" | "posts.write")[];
-        };
-        Member: {
-            user: {
-                /** Format: uuid */
-                id: string;
-                name: string;
-                email: string;
-            };
-            role: components["schemas"]["Role"];
-            /** Format: date-time */
-            joinedAt: string;
-        };
-        InvitationIssued: {
-            /** Format: uuid */
-            id: string;
-            email: string;
-            role: components["schemas"]["Role"];
-            /** Format: date-time */
-            expiresAt: string;
-            acceptUrl: string;
-            emailSent: boolean;
-        };
-        Invitation: {
-            /** Format: uuid */
-            id: string;
-            email: string;
-            role: components["schemas"]["Role"];
-            invitedBy: {
-                /** Format: uuid */
-                id: string;
-                name: string;
-            } | null;
-            /** Format: date-time */
-            expiresAt: string;
-            /** Format: date-time */
-            createdAt: string;
-        };
-        InvitationPreview: {
-            organization: {
-                /** Format: uuid */
-                id: string;
-                name: string;
-            };
-            email: string;
-            role: components["schemas"]["Role"];
-            invitedBy: {
-                name: string;
-            } | null;
-            /** Format: date-time */
-            expiresAt: string;
-        };
-        InvitationAccepted: {
-            organization: {
-                /** Format: uuid */
-                id: string;
-                name: string;
-            };
-            role: components["schemas"]["Role"];
         };
         RuleCheck: {
             /** Format: uuid */

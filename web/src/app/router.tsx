@@ -18,6 +18,7 @@ import { ProfilePage } from '../pages/profile-page';
 import { RegisterPage } from '../pages/register-page';
 import { ResetPasswordPage } from '../pages/reset-password-page';
 import { SetupPage } from '../pages/setup-page';
+import { VerifyEmailPage } from '../pages/verify-email-page';
 import { WorkspaceSettingsPage } from '../pages/workspace-settings-page';
 import { RouteError } from './route-error';
 
@@ -64,6 +65,7 @@ export const router = createBrowserRouter([
         children: [
           { index: true, element: <HomeRedirect /> },
           { path: 'orgs/new', element: <CreateFirstOrgPage /> },
+          { path: 'verify-email', element: <VerifyEmailPage /> },
           {
             element: <AppShell />,
             children: [

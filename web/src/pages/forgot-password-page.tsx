@@ -40,6 +40,23 @@ export function ForgotPasswordPage() {
     );
   }
 
+  if (config.data && !config.data.mailConfigured) {
+    return (
+      <AuthLayout title="Reset your password" subtitle="This Herald server can’t send email, so it can’t mail you a reset link.">
+        <div className="space-y-5" data-testid="reset-no-mail">
+          <Alert tone="info" title="Ask for a reset link">
+            An owner of your organization can create a one-time reset link for you from the Members page, or the person who runs this server can print one
+            with <code className="rounded bg-brand-100/60 px-1">herald users reset-password {email.trim() || '<your email>'}</code>. Open the link to choose a new
+            password.
+          </Alert>
+          <ButtonLink to="/login" variant="secondary" size="lg" className="w-full">
+            Back to log in
+          </ButtonLink>
+        </div>
+      </AuthLayout>
+    );
+  }
+
   const server = splitError(request.error, ['email'] as const);
   const fieldError = checked.email ?? server.fields.email;
 
@@ -67,11 +84,6 @@ export function ForgotPasswordPage() {
           else request.mutate();
         }}
       >
-        {config.data && !config.data.mailConfigured ? (
-          <Alert tone="warning" title="Email isn’t set up on this server">
-            Herald can’t send reset emails until an administrator configures outgoing mail. Ask the owner of your organization for help.
-          </Alert>
-        ) : null}
         <Input label="Email" type="email" autoComplete="email" value={email} onChange={(event) => setEmail(event.target.value)} error={fieldError} required autoFocus data-testid="reset-email" />
         {server.banner ? <Alert tone="error">{server.banner}</Alert> : null}
         <Button type="submit" size="lg" className="w-full" loading={request.isPending} data-testid="reset-request-submit">

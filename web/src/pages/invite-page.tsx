@@ -1,5 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Clock, MailWarning, UserRound } from 'lucide-react';
+import { useState } from 'react';
 import { useParams, useNavigate } from 'react-router';
 import { api, call } from '../api/client';
 import { ApiError, describeError } from '../api/errors';
@@ -10,13 +11,14 @@ import { Badge } from '../components/badge';
 import { Button, ButtonLink } from '../components/button';
 import { PageLoader } from '../components/spinner';
 import { useToast } from '../components/toast';
+import { JoinForm } from '../features/members/join-form';
 import { useLogOut, useMe, useSession } from '../features/session/session';
 import { AuthLayout } from '../layouts/auth-layout';
 import { formatDateTime, formatRelative } from '../lib/format';
 import { prefs } from '../lib/prefs';
 import { withParams } from '../lib/return-to';
 
-/** /invite/:token: see an invitation, sign up or log in if needed, then accept it. */
+/** /invite/:token: see an invitation; create an account and join in one step, or log in and accept. */
 export function InvitePage() {
   const { token = '' } = useParams();
   const preview = useQuery({
@@ -66,6 +68,7 @@ function InvitationCard({ token, invitation }: { token: string; invitation: Invi
   const queryClient = useQueryClient();
   const toast = useToast();
   const returnTo = `/invite/${token}`;
+  const [joining, setJoining] = useState(false);
 
   const accept = useMutation({
     mutationFn: () => call(api.POST('/api/v1/invitations/{token}/accept', { params: { path: { token } } })),
@@ -159,10 +162,16 @@ function InvitationCard({ token, invitation }: { token: string; invitation: Invi
           </div>
         ) : (
           <div className="space-y-3">
-            <p className="text-sm text-zinc-600">To accept, create a Herald account with {invitation.email} or log in.</p>
-            <ButtonLink to={withParams('/register', { email: invitation.email, returnTo })} size="lg" className="w-full" data-testid="invite-register">
-              Create account and join
-            </ButtonLink>
+            {joining ? (
+              <JoinForm token={token} invitation={invitation} />
+            ) : (
+              <>
+                <p className="text-sm text-zinc-600">To accept, create a Herald account with {invitation.email} or log in.</p>
+                <Button size="lg" className="w-full" onClick={() => setJoining(true)} data-testid="invite-register">
+                  Create account and join
+                </Button>
+              </>
+            )}
             <ButtonLink to={withParams('/login', { email: invitation.email, returnTo })} variant="secondary" size="lg" className="w-full" data-testid="invite-login">
               I already have an account
             </ButtonLink>

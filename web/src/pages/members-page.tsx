@@ -19,7 +19,8 @@ import { InviteForm } from '../features/members/invite-form';
 import { IssuedInvitationNotice } from '../features/members/issued-invitation';
 import { invitationsQuery, membersQuery } from '../features/members/queries';
 import { useCurrentOrg } from '../features/orgs/org-context';
-import { useMe } from '../features/session/session';
+import { ResetLinkButton } from '../features/members/reset-link';
+import { authConfigQuery, useMe } from '../features/session/session';
 import { formatDate, formatDateTime, formatRelative } from '../lib/format';
 
 export function MembersPage() {
@@ -40,6 +41,7 @@ export function MembersPage() {
           <Card>
             <CardHeader title="Invite a teammate" description="They’ll get a link to join this organization with the role you choose." />
             <CardBody className="space-y-5">
+              <PublicUrlWarning />
               <InviteForm orgId={org.id} myRole={org.role} onIssued={showIssued} />
               <div ref={noticeRef}>{issued ? <IssuedInvitationNotice invitation={issued} onDismiss={() => setIssued(null)} /> : null}</div>
             </CardBody>
@@ -49,6 +51,20 @@ export function MembersPage() {
         {can('invitations.read') ? <InvitationsList onIssued={showIssued} /> : null}
       </div>
     </>
+  );
+}
+
+/** Links are built from HERALD_PUBLIC_URL; without it they point at localhost and work only on the server itself. */
+function PublicUrlWarning() {
+  const config = useQuery(authConfigQuery);
+  if (!config.data || config.data.publicUrlExplicit) return null;
+  return (
+    <div data-testid="public-url-warning">
+      <Alert tone="warning" title="Invitation links will point at localhost">
+      This server doesn’t know its public address (HERALD_PUBLIC_URL isn’t set), so the links it creates start with http://localhost and only work on the
+      server’s own machine. Ask whoever runs Herald to set HERALD_PUBLIC_URL to the address people use, then send the invitation.
+      </Alert>
+    </div>
   );
 }
 
@@ -109,6 +125,8 @@ function MemberRow({ member, onRemove }: { member: Member; onRemove: () => void 
   // Only an owner may make (or change) an owner.
   const canChangeRole = can('members.update') && !isMe && (member.role !== 'owner' || org.role === 'owner');
   const canRemove = can('members.remove') && !isMe && (member.role !== 'owner' || org.role === 'owner');
+  const config = useQuery(authConfigQuery);
+  const canHandOverReset = can('members.reset_password') && !isMe && config.data?.mailConfigured === false;
 
   const changeRole = useMutation({
     mutationFn: (role: Role) => call(api.PATCH('/api/v1/orgs/{orgId}/members/{userId}', { params: { path: { orgId: org.id, userId: member.user.id } }, body: { role } })),
@@ -154,6 +172,7 @@ function MemberRow({ member, onRemove }: { member: Member; onRemove: () => void 
             </Badge>
           )}
         </div>
+        {canHandOverReset ? <ResetLinkButton orgId={org.id} member={member} /> : null}
         <div className="flex w-9 justify-end lg:w-24">
           {canRemove ? (
             <Button variant="ghost" size="sm" icon={UserMinus} onClick={onRemove} aria-label={`Remove ${member.user.name}`} data-testid="member-remove">

@@ -1,4 +1,4 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type ChangeEvent } from 'react';
 import { api, call } from '../api/client';
 import { splitError } from '../api/errors';
@@ -12,12 +12,14 @@ import { PageHeader } from '../components/page-header';
 import { PasswordInput } from '../components/password-input';
 import { PageLoader } from '../components/spinner';
 import { useToast } from '../components/toast';
-import { useMe } from '../features/session/session';
+import { EmailVerificationCard } from '../features/session/email-verification';
+import { authConfigQuery, useMe } from '../features/session/session';
 import { formatDate } from '../lib/format';
 import { collect, focusFirstInvalid, hasErrors, MIN_PASSWORD_LENGTH, password as passwordCheck, required } from '../lib/validate';
 
 export function ProfilePage() {
   const me = useMe();
+  const config = useQuery(authConfigQuery);
   if (!me.data) return <PageLoader />;
   const user = me.data.user;
   return (
@@ -25,6 +27,7 @@ export function ProfilePage() {
       <PageHeader title="Your profile" description="How you appear to your team, and how you sign in." />
       <div className="space-y-8">
         <NameCard key={user.name} user={user} />
+        <EmailVerificationCard user={user} mailConfigured={config.data?.mailConfigured ?? true} />
         <PasswordCard key={String(user.hasPassword)} user={user} />
       </div>
     </>

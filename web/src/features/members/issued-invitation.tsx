@@ -9,6 +9,7 @@ import { formatRelative } from '../../lib/format';
  * gets the link here to pass on themselves.
  */
 export function IssuedInvitationNotice({ invitation, onDismiss }: { invitation: IssuedInvitation; onDismiss: () => void }) {
+  if (invitation.acceptUrl === null) return null;
   return (
     <div className="rounded-xl border border-amber-200 bg-amber-50/70 p-4" role="status" data-testid="invite-result">
       <div className="flex items-start justify-between gap-3">
