@@ -9,6 +9,7 @@ import type { Config } from './config.js';
 import type { AppContext } from './context.js';
 import { registerAccessControl } from './http/access.js';
 import { frameworkError, registerErrorHandling } from './http/errors.js';
+import { registerJsonParser } from './http/json.js';
 import { registerObservability } from './http/observability.js';
 import { registerApiRateLimit } from './http/rate-limit.js';
 import type { App } from './http/types.js';
@@ -51,6 +52,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   });
 
   registerErrorHandling(app);
+  registerJsonParser(app);
   await app.register(fastifyCookie);
   await app.register(fastifySwagger, {
     openapi: {

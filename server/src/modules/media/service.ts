@@ -1,6 +1,7 @@
 import type { Multipart } from '@fastify/multipart';
 import type { AppContext } from '../../context.js';
-import { badRequest, conflict, notFound } from '../../lib/errors.js';
+import { conflict, notFound } from '../../lib/errors.js';
+import { decodeCursor, encodeCursor, type Cursor } from '../../lib/cursor.js';
 import { recordAudit } from '../audit/repo.js';
 import * as repo from './repo.js';
 import type { Media, MediaList, MediaListQuery, MediaUpdate } from './schemas.js';
@@ -29,12 +30,12 @@ export class MediaService {
       q: query.q || undefined,
       kind: query.kind,
       tag: query.tag,
-      after: query.cursor === undefined ? undefined : decodeCursor(query.cursor),
+      after: query.cursor === undefined ? undefined : mediaCursor(decodeCursor(query.cursor)),
       limit: query.limit + 1,
     });
     const page = rows.slice(0, query.limit);
     const last = page.at(-1);
-    return { items: page.map((r) => this.toMedia(r)), nextCursor: rows.length > query.limit && last ? encodeCursor(last.cursor) : null };
+    return { items: page.map((r) => this.toMedia(r)), nextCursor: rows.length > query.limit && last ? encodeCursor({ at: last.cursor.createdAt, id: last.cursor.id }) : null };
   }
 
   async get(organizationId: string, id: string): Promise<Media> {
@@ -99,17 +100,6 @@ export class MediaService {
   }
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
-
-function encodeCursor(c: repo.MediaCursor): string {
-  return Buffer.from(`${c.createdAt}|${c.id}`).toString('base64url');
-}
-
-function decodeCursor(cursor: string): repo.MediaCursor {
-  const [createdAt, id, extra] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  if (!createdAt || !id || extra !== undefined || !TIMESTAMP.test(createdAt) || !UUID.test(id) || Number.isNaN(Date.parse(createdAt))) {
-    throw badRequest('invalid_cursor', 'cursor is not one this list returned', { in: 'querystring', fields: { cursor: 'Invalid cursor' } });
-  }
-  return { createdAt, id };
+function mediaCursor(c: Cursor): repo.MediaCursor {
+  return { createdAt: c.at, id: c.id };
 }

@@ -1,6 +1,7 @@
 import type { AppContext } from '../../context.js';
 import type { TargetStatus } from '../../db/schema.js';
 import { badRequest, conflict, notFound } from '../../lib/errors.js';
+import { decodeCursor, encodeCursor } from '../../lib/cursor.js';
 import { recordAudit } from '../audit/repo.js';
 import { notifyPostChanged } from '../events/notify.js';
 import { derivePostStatus, isPostInFlight } from '../publishing/post-status.js';
@@ -76,11 +77,11 @@ export class PostsService {
   }
 
   async list(organizationId: string, workspaceId: string, q: PostListQuery): Promise<{ items: Post[]; nextCursor: string | null }> {
-    const rows = await repo.listPostIds(this.ctx.db, organizationId, workspaceId, { ...q, cursor: decodeCursor(q.cursor), limit: q.limit + 1 });
+    const rows = await repo.listPostIds(this.ctx.db, organizationId, workspaceId, { ...q, cursor: postCursor(q.cursor), limit: q.limit + 1 });
     const page = rows.slice(0, q.limit);
     const items = await repo.loadPosts(this.ctx.db, organizationId, page.map((r) => r.id));
     const last = page[page.length - 1];
-    return { items, nextCursor: rows.length > q.limit && last ? encodeCursor(last) : null };
+    return { items, nextCursor: rows.length > q.limit && last ? encodeCursor({ at: last.at.toISOString(), id: last.id }) : null };
   }
 
   async update(organizationId: string, actorId: string, postId: string, input: PostUpdate): Promise<PostDetail> {
@@ -171,14 +172,8 @@ export async function recomputePostStatus(tx: Parameters<typeof repo.targetsOfPo
   await notifyPostChanged(tx, postId);
 }
 
-function encodeCursor(row: { id: string; at: Date }): string {
-  return Buffer.from(`${row.at.toISOString()}|${row.id}`).toString('base64url');
-}
-
-function decodeCursor(cursor: string | undefined): { at: Date; id: string } | undefined {
+function postCursor(cursor: string | undefined): { at: Date; id: string } | undefined {
   if (!cursor) return undefined;
-  const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
-  const date = at ? new Date(at) : undefined;
-  if (!date || Number.isNaN(date.getTime()) || !id || !/^[0-9a-f-]{36}$/.test(id)) throw badRequest('invalid_cursor', 'The cursor is not one this API gave out');
-  return { at: date, id };
+  const c = decodeCursor(cursor);
+  return { at: new Date(c.at), id: c.id };
 }
