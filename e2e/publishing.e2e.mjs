@@ -111,9 +111,12 @@ export default async function publishing() {
       await page.getByTestId('org-switcher').filter({ hasText: 'Harbour Bakery Group' }).waitFor();
       await page.getByTestId('new-workspace').first().click();
       await page.getByTestId('workspace-name').fill('Harbour Bakery');
+      // Found by a city: Mumbai is in Asia/Kolkata, listed first with its offset.
       const tz = page.getByTestId('workspace-timezone');
-      await tz.fill(ZONE);
+      await tz.fill('Mumbai');
+      await page.getByRole('option').first().filter({ hasText: 'Asia/Kolkata' }).filter({ hasText: 'GMT+5:30' }).waitFor();
       await tz.press('Enter');
+      assert.equal(await tz.inputValue(), 'Asia/Kolkata');
       await page.getByTestId('workspace-submit').click();
       await page.waitForURL(/\/orgs\/[0-9a-f-]{36}\/workspaces\/[0-9a-f-]{36}\/calendar/);
       workspacePath = new URL(page.url()).pathname.replace(/\/calendar$/, '');
@@ -167,24 +170,41 @@ export default async function publishing() {
       firstPostId = new URL(page.url()).pathname.split('/').at(-1);
     });
 
-    await step('the calendar shows the post turning published', async () => {
-      await page.getByTestId('nav-calendar').click();
-      const chip = page.locator(`[data-testid="calendar-post"][data-post-id="${firstPostId}"]`);
+    await step('the posts list and the calendar (another tab) turn it published by themselves', async () => {
+      const calendarTab = await context.newPage();
+      calendarTab.on('pageerror', (e) => errors.push(e));
+      await calendarTab.goto(`${herald.url}${workspacePath}/calendar`);
+      const chip = calendarTab.locator(`[data-testid="calendar-post"][data-post-id="${firstPostId}"]`);
       await chip.waitFor();
+      await page.getByTestId('nav-posts').click();
+      const row = page.locator(`[data-testid="post-row"][data-post-id="${firstPostId}"]`);
+      await row.waitFor();
+      await page.locator('[data-testid="live-status"][data-status="live"]').waitFor();
+      // Marks this document: a reload would lose the mark.
+      await page.evaluate(() => {
+        window.heraldNoReload = true;
+      });
       const seen = new Set();
-      // The page refreshes itself while a post is due; this only reads what it shows.
+      const chipSeen = new Set();
       await waitUntil(
-        'the calendar chip to say published',
+        'the list row and the calendar chip to say published',
         async () => {
-          const status = await chip.getAttribute('data-status');
+          const status = await row.getAttribute('data-status');
+          const chipStatus = await chip.getAttribute('data-status');
           seen.add(status);
-          return status;
+          chipSeen.add(chipStatus);
+          return [status, chipStatus];
         },
-        (status) => status === 'published',
+        ([status, chipStatus]) => status === 'published' && chipStatus === 'published',
         90_000,
+        250,
       );
-      assert.ok(seen.has('scheduled') || seen.has('publishing'), `the chip went straight to published: ${[...seen]}`);
-      await shot(page, 'publishing-04-calendar-published');
+      assert.ok(seen.has('scheduled') || seen.has('publishing'), `the row went straight to published: ${[...seen]}`);
+      assert.ok(chipSeen.has('scheduled') || chipSeen.has('publishing'), `the chip went straight to published: ${[...chipSeen]}`);
+      assert.equal(await page.evaluate(() => window.heraldNoReload), true, 'the posts list updated without a reload');
+      await shot(page, 'publishing-04-posts-published');
+      await shot(calendarTab, 'publishing-04-calendar-published');
+      await calendarTab.close();
     });
 
     await step('both sandbox feeds show the post with its image', async () => {
@@ -209,6 +229,65 @@ export default async function publishing() {
     const today = wallClock(new Date(), ZONE).date;
     const from = addDays(today, 2);
     const to = weekday(from) === 7 ? addDays(from, -1) : addDays(from, 1);
+    await step('unsaved work: leaving the composer asks first, and the text comes back as a local draft', async () => {
+      const unsaved = 'Half-written: our rye is back on Friday';
+      await page.getByTestId('nav-compose').click();
+      await page.locator(`[data-testid="compose-channel"][data-channel-id="${channelIds[0]}"]`).click();
+      await page.getByTestId('compose-text').fill(unsaved);
+      await page.getByTestId('nav-posts').click();
+      await page.getByTestId('compose-leave-dialog').waitFor();
+      await shot(page, 'publishing-05a-leave-warning');
+      await page.getByTestId('compose-stay').click();
+      assert.match(page.url(), /\/compose$/);
+      assert.equal(await page.getByTestId('compose-text').inputValue(), unsaved);
+      // Closing or reloading the tab asks too (the browser's own prompt).
+      const prompts = [];
+      page.once('dialog', (dialog) => {
+        prompts.push(dialog.type());
+        void dialog.accept();
+      });
+      await page.reload();
+      assert.deepEqual(prompts, ['beforeunload']);
+      await page.getByTestId('compose-restore').waitFor();
+      assert.match(await page.getByTestId('compose-restore').innerText(), /Restore your unsaved draft from \d{1,2}:\d{2}\s?[AP]M IST\?/);
+      await shot(page, 'publishing-05b-restore-offer');
+      await page.getByTestId('compose-restore-yes').click();
+      assert.equal(await page.getByTestId('compose-text').inputValue(), unsaved);
+      assert.equal(await page.locator(`[data-testid="compose-channel"][data-channel-id="${channelIds[0]}"]`).getAttribute('data-selected'), 'true');
+      // Leave for real; the draft is offered again, and discarding it clears the composer for good.
+      await page.getByTestId('nav-posts').click();
+      await page.getByTestId('compose-leave').click();
+      await page.waitForURL(/\/posts$/);
+      await page.getByTestId('post-list').waitFor();
+      await page.getByTestId('nav-compose').click();
+      await page.waitForURL(/\/compose$/);
+      await page.getByTestId('compose-restore-no').click();
+      assert.equal(await page.getByTestId('compose-text').inputValue(), '');
+      await page.reload();
+      await page.getByTestId('compose-text').waitFor();
+      assert.equal(await page.getByTestId('compose-restore').count(), 0);
+    });
+
+    await step('a long text keeps the buttons on screen, and a draft over the limit still saves', async () => {
+      await page.locator(`[data-testid="compose-channel"][data-channel-id="${channelIds[0]}"]`).click();
+      const long = Array.from({ length: 120 }, (_, i) => `Line ${i + 1}: ${'crumb '.repeat(7)}`).join('\n');
+      assert.ok(long.length > 5000, 'longer than the sandbox allows');
+      await page.getByTestId('compose-text').fill(long);
+      await page.locator(`[data-testid="compose-counter"][data-channel-id="${channelIds[0]}"][data-over="true"]`).waitFor();
+      const viewport = page.viewportSize();
+      for (const id of ['compose-schedule', 'compose-save-draft']) {
+        const box = await page.getByTestId(id).boundingBox();
+        assert.ok(box && box.y >= 0 && box.y + box.height <= viewport.height, `${id} is on screen: ${JSON.stringify(box)}`);
+      }
+      assert.equal(await page.getByTestId('compose-schedule').isDisabled(), true);
+      assert.equal(await page.getByTestId('compose-save-draft').isDisabled(), false);
+      await shot(page, 'publishing-05c-long-draft');
+      await page.getByTestId('compose-save-draft').click();
+      await page.waitForURL(/\/posts\/[0-9a-f-]{36}$/);
+      await page.getByTestId('post-status').filter({ hasText: /draft/i }).waitFor();
+      await page.getByText('This post breaks a channel’s rules').waitFor();
+    });
+
     const secondText = 'Sourdough class this weekend: book a place';
     let secondPostId;
     await step('schedule a second post two days ahead', async () => {

@@ -27,6 +27,7 @@ const calendar = () => import('../pages/calendar-page').then((m) => ({ Component
 const compose = () => import('../pages/compose-page').then((m) => ({ Component: m.ComposePage }));
 const editPost = () => import('../pages/compose-page').then((m) => ({ Component: m.EditPostPage }));
 const posts = () => import('../pages/posts-page').then((m) => ({ Component: m.PostsPage }));
+const postRedirect = () => import('../pages/post-redirect-page').then((m) => ({ Component: m.PostRedirectPage }));
 const postDetail = () => import('../pages/post-detail-page').then((m) => ({ Component: m.PostDetailPage }));
 const channels = () => import('../pages/channels-page').then((m) => ({ Component: m.ChannelsPage }));
 const media = () => import('../pages/media-page').then((m) => ({ Component: m.MediaPage }));
@@ -82,6 +83,7 @@ export const router = createBrowserRouter([
                   { index: true, element: <OrgHomePage /> },
                   { path: 'members', element: <MembersPage /> },
                   { path: 'activity', element: <ActivityPage /> },
+                  { path: 'posts/:postId', lazy: postRedirect },
                   { path: 'settings', element: <OrgSettingsPage /> },
                   {
                     path: 'workspaces/:workspaceId',

@@ -20,6 +20,8 @@ interface ComboboxProps {
   placeholder?: string;
   disabled?: boolean;
   emptyText?: string;
+  /** Custom matching and ranking (e.g. time zones by country, city or abbreviation); default: contains. */
+  filter?: (options: readonly ComboboxOption[], query: string) => readonly ComboboxOption[];
   'data-testid'?: string;
 }
 
@@ -29,7 +31,7 @@ const normalize = (text: string) => text.toLowerCase().replace(/[_\s]+/g, ' ').t
  * A searchable select (ARIA combobox with a listbox). Typing filters; arrows and Enter choose;
  * leaving the field keeps the typed text only when it names an option exactly.
  */
-export function Combobox({ label, value, onChange, options, hint, error, placeholder, disabled, emptyText = 'No matches', ...rest }: ComboboxProps) {
+export function Combobox({ label, value, onChange, options, hint, error, placeholder, disabled, emptyText = 'No matches', filter, ...rest }: ComboboxProps) {
   const id = useId();
   const listId = `${id}-list`;
   const [query, setQuery] = useState<string | null>(null);
@@ -40,9 +42,10 @@ export function Combobox({ label, value, onChange, options, hint, error, placeho
   const selected = options.find((option) => option.value === value);
   const filtered = useMemo(() => {
     if (!query) return options;
+    if (filter) return filter(options, query);
     const needle = normalize(query);
     return options.filter((option) => normalize(option.value).includes(needle) || normalize(option.label).includes(needle) || (option.detail ? normalize(option.detail).includes(needle) : false));
-  }, [options, query]);
+  }, [options, query, filter]);
 
   useEffect(() => {
     if (!open) return;

@@ -203,25 +203,30 @@ export function AppShell() {
   }, [drawerOpen]);
 
   return (
-    <div className="min-h-dvh">
+    <div className="min-h-dvh sm:grid sm:grid-cols-[16rem_minmax(0,1fr)]">
       <a href="#main" className="sr-only z-50 rounded-lg bg-white px-3 py-2 text-sm font-medium focus:not-sr-only focus:fixed focus:top-3 focus:left-3">
         Skip to content
       </a>
       {drawerOpen ? <div className="fixed inset-0 z-30 animate-fade-in bg-zinc-900/40 sm:hidden" onClick={() => setDrawerOpen(false)} aria-hidden /> : null}
-      {/* One sidebar for every width: fixed on wider screens, an off-canvas drawer on phones. */}
-      <aside
-        id="sidebar"
-        aria-label="Sidebar"
-        inert={isPhone && !drawerOpen}
-        className={clsx(
-          'fixed inset-y-0 left-0 z-40 w-72 max-w-[85vw] border-r border-zinc-200 bg-white transition-transform duration-200 sm:z-30 sm:w-64 sm:translate-x-0',
-          drawerOpen ? 'translate-x-0 shadow-xl' : '-translate-x-full',
-        )}
-      >
-        {drawerOpen ? <IconButton icon={X} label="Close navigation" onClick={() => setDrawerOpen(false)} className="absolute top-3.5 right-3 z-10 sm:hidden" autoFocus /> : null}
-        <Sidebar />
-      </aside>
-      <div className="flex min-h-dvh flex-col sm:pl-64">
+      {/*
+        One sidebar for every width: an off-canvas drawer on phones; on wider screens a grid column whose
+        white background and border run the page's whole length, with the sidebar itself sticky in it.
+      */}
+      <div className="sm:border-r sm:border-zinc-200 sm:bg-white" data-testid="sidebar-column">
+        <aside
+          id="sidebar"
+          aria-label="Sidebar"
+          inert={isPhone && !drawerOpen}
+          className={clsx(
+            'fixed inset-y-0 left-0 z-40 w-72 max-w-[85vw] border-r border-zinc-200 bg-white transition-transform duration-200 sm:sticky sm:top-0 sm:z-30 sm:h-dvh sm:w-auto sm:max-w-none sm:translate-x-0 sm:border-r-0',
+            drawerOpen ? 'translate-x-0 shadow-xl' : '-translate-x-full',
+          )}
+        >
+          {drawerOpen ? <IconButton icon={X} label="Close navigation" onClick={() => setDrawerOpen(false)} className="absolute top-3.5 right-3 z-10 sm:hidden" autoFocus /> : null}
+          <Sidebar />
+        </aside>
+      </div>
+      <div className="flex min-h-dvh min-w-0 flex-col">
         <TopBar onOpenMenu={() => setDrawerOpen(true)}>
           <Breadcrumb />
         </TopBar>

@@ -1,3 +1,5 @@
+import { zoneAbbreviation } from './timezones';
+
 /**
  * Wall-clock dates and times in a workspace's time zone (not the browser's), with Intl only.
  *
@@ -228,9 +230,11 @@ function zonedFormat(zone: string, kind: 'time' | 'dateTime' | 'date' | 'dayTime
   return format;
 }
 
-/** "9:30 AM" as shown in `zone`. */
+/** "9:30 AM" as shown in `zone` (for places that name the zone once, like a calendar grid). */
 export const formatTimeIn = (iso: string | Date, zone: string) => zonedFormat(zone, 'time').format(new Date(iso));
-/** "Mar 29, 2026, 9:30 AM" as shown in `zone`. */
-export const formatDateTimeIn = (iso: string | Date, zone: string) => zonedFormat(zone, 'dateTime').format(new Date(iso));
-/** "Sun, Mar 29, 9:30 AM" as shown in `zone`. */
-export const formatDayTimeIn = (iso: string | Date, zone: string) => zonedFormat(zone, 'dayTime').format(new Date(iso));
+/** "9:30 AM IST": a time with its zone's abbreviation. */
+export const formatTimeWithZone = (instant: string | Date | number, zone: string) => `${zonedFormat(zone, 'time').format(new Date(instant))} ${zoneAbbreviation(zone, new Date(instant))}`;
+/** "Mar 29, 2026, 9:30 AM IST" as shown in `zone`, labelled with it. */
+export const formatDateTimeIn = (iso: string | Date, zone: string) => `${zonedFormat(zone, 'dateTime').format(new Date(iso))} ${zoneAbbreviation(zone, new Date(iso))}`;
+/** "Sun, Mar 29, 9:30 AM IST" as shown in `zone`, labelled with it. */
+export const formatDayTimeIn = (iso: string | Date, zone: string) => `${zonedFormat(zone, 'dayTime').format(new Date(iso))} ${zoneAbbreviation(zone, new Date(iso))}`;

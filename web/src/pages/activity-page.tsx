@@ -1,6 +1,7 @@
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
-import { Activity, Building2, LayoutGrid, Mail, UserRound, Users, type LucideIcon } from 'lucide-react';
+import { Activity, Building2, LayoutGrid, Mail, PenSquare, Radio, UserRound, Users, type LucideIcon } from 'lucide-react';
+import { Link } from 'react-router';
 import { api, call } from '../api/client';
 import { describeError } from '../api/errors';
 import type { AuditEntry } from '../api/types';
@@ -16,6 +17,8 @@ import { membersQuery } from '../features/members/queries';
 import { useCurrentOrg } from '../features/orgs/org-context';
 import { workspacesQuery } from '../features/workspaces/queries';
 import { formatDateTime } from '../lib/format';
+import { browserTimezone } from '../lib/timezones';
+import { formatTimeWithZone, zoneLabel } from '../lib/zoned-time';
 import { NotFoundPanel } from './not-found-page';
 
 const ICONS: Record<string, LucideIcon> = {
@@ -26,10 +29,11 @@ const ICONS: Record<string, LucideIcon> = {
   org: Building2,
   organization: Building2,
   user: UserRound,
+  post: PenSquare,
+  channel: Radio,
 };
 
 const PAGE_SIZE = 50;
-const timeFormat = new Intl.DateTimeFormat(undefined, { timeStyle: 'short' });
 
 /** The organization's audit trail, newest first (owners and admins). */
 export function ActivityPage() {
@@ -72,7 +76,7 @@ export function ActivityPage() {
 
   return (
     <>
-      <PageHeader title="Activity" description={`Who changed what in ${org.name}: workspaces, members, invitations and settings.`} />
+      <PageHeader title="Activity" description={`Who changed what in ${org.name}: posts, workspaces, members, invitations and settings. Times are in your time zone, ${zoneLabel(browserTimezone())}.`} />
       {audit.isPending ? (
         <Card>
           <ListSkeleton rows={5} />
@@ -92,7 +96,7 @@ export function ActivityPage() {
                 <CardBody className="py-2">
                   <ol className="relative">
                     {group.entries.map((entry, index) => (
-                      <ActivityItem key={entry.id} entry={entry} names={names} last={index === group.entries.length - 1} />
+                      <ActivityItem key={entry.id} entry={entry} names={names} orgId={org.id} last={index === group.entries.length - 1} />
                     ))}
                   </ol>
                 </CardBody>
@@ -113,8 +117,8 @@ export function ActivityPage() {
   );
 }
 
-function ActivityItem({ entry, names, last }: { entry: AuditEntry; names: ReadonlyMap<string, string>; last: boolean }) {
-  const { verb, target, details } = describeEntry(entry, names);
+function ActivityItem({ entry, names, orgId, last }: { entry: AuditEntry; names: ReadonlyMap<string, string>; orgId: string; last: boolean }) {
+  const { verb, target, details, link } = describeEntry(entry, names, orgId);
   const Icon = ICONS[entry.subjectType] ?? ICONS[entry.action.split('.')[0] ?? ''] ?? Activity;
   return (
     <li className="relative flex gap-4 py-3" data-testid="activity-item">
@@ -128,7 +132,13 @@ function ActivityItem({ entry, names, last }: { entry: AuditEntry; names: Readon
           {target ? (
             <>
               {' '}
-              <span className="font-medium text-zinc-900">{target}</span>
+              {link ? (
+                <Link to={link} className="font-medium text-brand-700 underline-offset-2 hover:underline" data-testid="activity-link">
+                  {target}
+                </Link>
+              ) : (
+                <span className="font-medium text-zinc-900">{target}</span>
+              )}
             </>
           ) : null}
         </p>
@@ -141,7 +151,7 @@ function ActivityItem({ entry, names, last }: { entry: AuditEntry; names: Readon
         ) : null}
       </div>
       <time dateTime={entry.createdAt} title={formatDateTime(entry.createdAt)} className="shrink-0 pt-1.5 text-xs text-zinc-400 tabular-nums">
-        {timeFormat.format(new Date(entry.createdAt))}
+        {formatTimeWithZone(entry.createdAt, browserTimezone())}
       </time>
     </li>
   );

@@ -69,9 +69,6 @@ const draftChip = (post: Post): ChipPost => ({
   live: false,
 });
 
-/** About to change on its own: a platform call or retry pending, or due within the next minute. */
-const isLive = (post: ChipPost, now = Date.now()) => post.live || (post.status === 'scheduled' && post.at !== null && new Date(post.at).getTime() - now < 60_000);
-
 /** Month and week views of the workspace's posts, by local day in its time zone; drag to reschedule. */
 export function CalendarPage() {
   const workspace = useCurrentWorkspace();
@@ -97,14 +94,10 @@ export function CalendarPage() {
   const perDay = view === 'month' ? MONTH_PER_DAY : undefined;
   const calendarKey = calendarQuery(workspace.id, from, to, perDay).queryKey;
 
+  // No polling: the workspace's event stream (features/posts/live-updates) refetches it when a post changes.
   const calendar = useQuery({
     ...calendarQuery(workspace.id, from, to, perDay),
     placeholderData: keepPreviousData,
-    refetchInterval: (query) => {
-      const data = query.state.data;
-      if (!data) return false;
-      return data.days.some((day) => day.posts.some((post) => isLive(post))) ? 2000 : 30_000;
-    },
   });
 
   const drafts = useQuery({

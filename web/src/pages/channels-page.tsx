@@ -17,7 +17,7 @@ import { Menu, MenuItem } from '../components/menu';
 import { PageHeader } from '../components/page-header';
 import { ListSkeleton } from '../components/spinner';
 import { useToast } from '../components/toast';
-import { ChannelAvatar, ChannelStatusBadge, PlatformBadge } from '../features/channels/platform';
+import { ChannelAvatar, ChannelName, ChannelStatusBadge, PlatformBadge } from '../features/channels/platform';
 import { channelsQuery } from '../features/channels/queries';
 import { SlotsEditor, slotsSummary } from '../features/channels/slots-editor';
 import { ChannelHealthBadge, describeHealth, needsReconnect } from '../features/connections/channel-health';
@@ -150,8 +150,8 @@ function ChannelRow({ channel, health, zone, canManage }: { channel: Channel; he
           <ChannelAvatar channel={channel} />
           <div className="min-w-0">
             <p className="flex flex-wrap items-center gap-2 text-sm font-medium text-zinc-900">
-              <span className="truncate" data-testid="channel-name">
-                {channel.name}
+              <span className="min-w-0 max-w-full" data-testid="channel-name">
+                <ChannelName name={channel.name} />
               </span>
               <PlatformBadge platform={channel.platform} />
               {health && !disconnected ? <ChannelHealthBadge health={health} /> : <ChannelStatusBadge status={channel.status} />}

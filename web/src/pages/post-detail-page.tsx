@@ -13,16 +13,17 @@ import { Dialog, DialogActions } from '../components/dialog';
 import { PageHeader } from '../components/page-header';
 import { PageLoader } from '../components/spinner';
 import { useToast } from '../components/toast';
-import { ChannelAvatar, platformLabel } from '../features/channels/platform';
+import { ChannelAvatar, ChannelName, platformLabel } from '../features/channels/platform';
 import { mediaQuery } from '../features/media/queries';
 import { useCurrentOrg } from '../features/orgs/org-context';
 import { PostPerformance } from '../features/posts/post-metrics';
 import { MediaGrid, RichText } from '../features/posts/post-preview';
-import { isPostLive, postActions, postQuery, postTitle, refreshPosts } from '../features/posts/queries';
+import { asAboutToBe, postActions, postQuery, postTitle, refreshPosts } from '../features/posts/queries';
 import { checkSchedule, ScheduleFields, suggestedTime, type ScheduleValue } from '../features/posts/schedule-fields';
 import { EDITABLE_TARGET_STATES, PENDING_TARGET_STATES, PostStatusBadge, TargetStatusBadge } from '../features/posts/status';
 import { useCurrentWorkspace } from '../features/workspaces/workspace-context';
 import { formatRelative } from '../lib/format';
+import { useNow } from '../lib/use-now';
 import { formatDateTimeIn, formatDayTimeIn, wallTimeIn } from '../lib/zoned-time';
 import { NotFoundPanel } from './not-found-page';
 
@@ -30,17 +31,8 @@ import { NotFoundPanel } from './not-found-page';
 export function PostDetailPage() {
   const { postId = '' } = useParams();
   const workspace = useCurrentWorkspace();
-  const post = useQuery({
-    ...postQuery(postId),
-    // Every 2 s while something is about to happen; otherwise a slow check so a nearing time is noticed.
-    refetchInterval: (query) => {
-      const data = query.state.data;
-      if (!data) return false;
-      if (isPostLive(data)) return 2000;
-      return data.targets.some((t) => PENDING_TARGET_STATES.includes(t.status)) ? 15_000 : false;
-    },
-    refetchIntervalInBackground: false,
-  });
+  // No polling: the workspace's event stream (features/posts/live-updates) refetches it when it changes.
+  const post = useQuery(postQuery(postId));
 
   if (post.isPending) return <PageLoader />;
   if (post.isError) {
@@ -51,8 +43,13 @@ export function PostDetailPage() {
   return <PostDetailView post={post.data} />;
 }
 
-function PostDetailView({ post }: { post: PostDetail }) {
+/** Whether a time is close enough for its relative label ("in 57 seconds") to change every second. */
+const isNear = (iso: string | null, now: number) => iso !== null && Math.abs(new Date(iso).getTime() - now) < 2 * 3_600_000;
+
+function PostDetailView({ post: saved }: { post: PostDetail }) {
   const workspace = useCurrentWorkspace();
+  const now = useNow(saved.targets.some((t) => isNear(t.scheduledAt, Date.now()) || isNear(t.nextAttemptAt, Date.now())) ? 1000 : 30_000);
+  const post = asAboutToBe(saved, now);
   const { org, can } = useCurrentOrg();
   const zone = workspace.timezone;
   const base = `/orgs/${org.id}/workspaces/${workspace.id}`;
@@ -80,6 +77,23 @@ function PostDetailView({ post }: { post: PostDetail }) {
   const failedSome = post.targets.some((t) => t.status === 'failed' || t.status === 'needs_review' || t.status === 'needs_reauth');
 
   const act = useMutation({
+    // Publish now: show it going out at once (the worker's own change follows through the event stream).
+    onMutate: async (action: 'publish' | 'queue' | 'duplicate') => {
+      if (action !== 'publish') return undefined;
+      await queryClient.cancelQueries({ queryKey: ['post', post.id] });
+      const at = new Date().toISOString();
+      queryClient.setQueryData<PostDetail>(['post', post.id], (current) =>
+        current
+          ? {
+              ...current,
+              status: 'scheduled',
+              scheduledAt: at,
+              targets: current.targets.map((t) => (EDITABLE_TARGET_STATES.includes(t.status) && t.channel.status !== 'disconnected' ? { ...t, status: 'scheduled', scheduledAt: at, nextAttemptAt: null } : t)),
+            }
+          : current,
+      );
+      return { before: saved };
+    },
     mutationFn: async (action: 'publish' | 'queue' | 'duplicate') => {
       if (action === 'publish') return postActions.publishNow(post.id);
       if (action === 'queue') return postActions.queue(post.id);
@@ -94,7 +108,8 @@ function PostDetailView({ post }: { post: PostDetail }) {
         toast.success(action === 'publish' ? 'Publishing now.' : `Added to the queue: ${result.scheduledAt ? formatDayTimeIn(result.scheduledAt, zone) : 'next free slot'}.`);
       }
     },
-    onError: (error) => {
+    onError: (error, _action, context) => {
+      if (context?.before) queryClient.setQueryData(['post', post.id], context.before);
       if (error instanceof ApiError && error.code === 'no_free_slot') {
         toast.error(
           <>
@@ -217,7 +232,7 @@ function PostDetailView({ post }: { post: PostDetail }) {
             </h2>
             <ul className="grid gap-3 md:grid-cols-2">
               {post.targets.map((target) => (
-                <TargetCard key={target.id} target={target} zone={zone} channelsPath={`${base}/channels`} />
+                <TargetCard key={target.id} target={target} zone={zone} now={now} channelsPath={`${base}/channels`} />
               ))}
             </ul>
           </section>
@@ -266,14 +281,14 @@ const ERROR_KINDS: Record<TargetError['kind'], string> = {
   unknown_outcome: 'Outcome unknown, checking',
 };
 
-function TargetCard({ target, zone, channelsPath }: { target: PostTarget; zone: string; channelsPath: string }) {
+function TargetCard({ target, zone, now, channelsPath }: { target: PostTarget; zone: string; now: number; channelsPath: string }) {
   const { channel } = target;
   return (
     <li className="flex flex-col rounded-xl border border-zinc-200 bg-white p-4 shadow-xs" data-testid="target-card" data-target-id={target.id} data-channel-id={target.channelId}>
       <div className="flex items-start gap-3">
         <ChannelAvatar channel={channel} />
         <div className="min-w-0 flex-1">
-          <p className="truncate text-sm font-medium text-zinc-900">{channel.name}</p>
+          <ChannelName name={channel.name} className="text-sm font-medium text-zinc-900" />
           <p className={clsx('text-xs', channel.platform === 'sandbox' ? 'text-amber-700' : 'text-zinc-500')}>
             {platformLabel(channel.platform)}
             {channel.status === 'disconnected' ? ' · disconnected' : ''}
@@ -285,13 +300,13 @@ function TargetCard({ target, zone, channelsPath }: { target: PostTarget; zone: 
         {target.status === 'published' && target.publishedAt ? <p>Published {formatDateTimeIn(target.publishedAt, zone)}</p> : null}
         {(target.status === 'scheduled' || target.status === 'publishing') && target.scheduledAt ? (
           <p>
-            {target.status === 'publishing' ? 'Publishing since' : 'Goes out'} {formatDayTimeIn(target.scheduledAt, zone)}{' '}
-            <span className="text-zinc-400">({formatRelative(target.scheduledAt)})</span>
+            {target.status === 'publishing' ? 'Going out since' : 'Goes out'} {formatDayTimeIn(target.scheduledAt, zone)}{' '}
+            <span className="text-zinc-400" data-testid="target-relative">({formatRelative(target.scheduledAt, now)})</span>
           </p>
         ) : null}
         {target.status === 'retrying' && target.nextAttemptAt ? (
           <p data-testid="target-next-retry">
-            Next try {formatDayTimeIn(target.nextAttemptAt, zone)} <span className="text-zinc-400">({formatRelative(target.nextAttemptAt)})</span>
+            Next try {formatDayTimeIn(target.nextAttemptAt, zone)} <span className="text-zinc-400">({formatRelative(target.nextAttemptAt, now)})</span>
             {target.attemptCount > 0 ? ` · ${target.attemptCount} attempt${target.attemptCount === 1 ? '' : 's'} so far` : ''}
           </p>
         ) : null}

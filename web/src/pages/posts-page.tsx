@@ -11,10 +11,11 @@ import { controlClasses, NativeSelect } from '../components/field';
 import { EmptyState } from '../components/empty-state';
 import { PageHeader } from '../components/page-header';
 import { ListSkeleton } from '../components/spinner';
-import { PlatformMark } from '../features/channels/platform';
+import { ChannelAvatar, ChannelName } from '../features/channels/platform';
 import { channelsQuery } from '../features/channels/queries';
 import { useCurrentOrg } from '../features/orgs/org-context';
-import { postsPage, postTitle, postWhen, type PostFilters } from '../features/posts/queries';
+import { LiveBadge } from '../features/posts/live-updates';
+import { asAboutToBe, postsPage, postTitle, postWhen, type PostFilters } from '../features/posts/queries';
 import { POST_STATUS_ORDER, POST_STATUSES, PostStatusBadge, TARGET_STATUSES } from '../features/posts/status';
 import { useCurrentWorkspace } from '../features/workspaces/workspace-context';
 import { addDays, formatDateTimeIn, zonedIso, zoneLabel } from '../lib/zoned-time';
@@ -66,7 +67,17 @@ export function PostsPage() {
 
   return (
     <>
-      <PageHeader eyebrow={workspace.name} title="Posts" description={`Everything written for this brand, newest first. Times are in ${zoneLabel(zone)}.`} actions={newButton} />
+      <PageHeader
+        eyebrow={workspace.name}
+        title="Posts"
+        description={`Everything written for this brand, newest first. Times are in ${zoneLabel(zone)}.`}
+        actions={
+          <div className="flex items-center gap-4">
+            <LiveBadge />
+            {newButton}
+          </div>
+        }
+      />
       <div className="space-y-5">
         <div className="grid grid-cols-2 gap-3 sm:flex sm:flex-wrap sm:items-end" role="group" aria-label="Filters">
           <div className="col-span-1 space-y-1 sm:w-44">
@@ -146,7 +157,8 @@ export function PostsPage() {
   );
 }
 
-function PostRow({ post, zone, to }: { post: Post; zone: string; to: string }) {
+function PostRow({ post: saved, zone, to }: { post: Post; zone: string; to: string }) {
+  const post = asAboutToBe(saved);
   const when = postWhen(post);
   return (
     <li data-testid="post-row" data-post-id={post.id} data-status={post.status}>
@@ -177,8 +189,8 @@ function PostRow({ post, zone, to }: { post: Post; zone: string; to: string }) {
                   data-status={target.status}
                   title={`${target.channel.name}: ${look.label}`}
                 >
-                  <PlatformMark platform={target.channel.platform} className="size-4 text-[8px] ring-0" />
-                  <span className="max-w-32 truncate font-medium">{target.channel.name}</span>
+                  <ChannelAvatar channel={target.channel} size="xs" />
+                  <ChannelName name={target.channel.name} className="max-w-40 font-medium" />
                   <span className="opacity-80">· {look.label}</span>
                 </li>
               );

@@ -1,4 +1,6 @@
 import { ROLE_LABELS, type AuditEntry, type Role } from '../../api/types';
+import { formatDateTime } from '../../lib/format';
+import { postTitle } from '../posts/queries';
 
 const text = (value: unknown): string | null => (typeof value === 'string' && value.trim() !== '' ? value : null);
 const isRole = (value: unknown): value is Role => typeof value === 'string' && value in ROLE_LABELS;
@@ -19,6 +21,8 @@ export interface DescribedEntry {
   target: string | null;
   /** Short extra facts: a role, a role change, the fields that changed. */
   details: string[];
+  /** Where the target can be seen, when it still can (a post, a workspace). */
+  link: string | null;
 }
 
 /**
@@ -26,8 +30,53 @@ export interface DescribedEntry {
  * only carry an id. Unknown actions still read well ("workspace.archived" → "archived workspace"),
  * so new server events need no dashboard change to be legible.
  */
-export function describeEntry(entry: AuditEntry, names: ReadonlyMap<string, string>): DescribedEntry {
+export function describeEntry(entry: AuditEntry, names: ReadonlyMap<string, string>, orgId: string): DescribedEntry {
+  const described = describeAction(entry, names, orgId);
+  return { link: null, ...described };
+}
+
+const POST_VERBS: Record<string, string> = {
+  'post.created': 'wrote the draft',
+  'post.updated': 'edited',
+  'post.scheduled': 'scheduled',
+  'post.queued': 'added to the queue',
+  'post.publish_now': 'chose Publish now for',
+  'post.cancelled': 'unscheduled',
+  'post.deleted': 'deleted the post',
+  'post.deleted_from_platform': 'deleted from the platforms',
+  'post.needs_review': 'asked for a check on',
+  'post.published': 'published',
+  'post.partially_published': 'published on some channels',
+  'post.failed': 'could not publish',
+  'post.publish_failed': 'could not publish',
+};
+
+const when = (value: unknown): string | null => {
+  const iso = text(value);
+  return iso && !Number.isNaN(Date.parse(iso)) ? formatDateTime(iso) : null;
+};
+
+/** A post's entry: its title (as recorded, else as known), a link to it, and what the entry adds. */
+function describePost(entry: AuditEntry, names: ReadonlyMap<string, string>, orgId: string): DescribedEntry {
   const data = entry.data;
+  const title = text(data.title) ?? (text(data.text) ? postTitle(text(data.text)!, 60) : null) ?? names.get(entry.subjectId) ?? 'a post';
+  const [, action = 'changed'] = entry.action.split('.');
+  const verb = POST_VERBS[entry.action] ?? `${action.replace(/_/g, ' ')} post`;
+  const details: string[] = [];
+  const at = when(data.scheduledAt);
+  if (at && entry.action !== 'post.publish_now') details.push(`For ${at}`);
+  if (Array.isArray(data.fields)) details.push(`Changed ${data.fields.map(String).join(', ')}`);
+  for (const key of ['channelName', 'channel', 'platform'] as const) if (text(data[key])) details.push(text(data[key])!);
+  if (typeof data.channels === 'number') details.push(`${data.channels} channel${data.channels === 1 ? '' : 's'}`);
+  if (typeof data.targets === 'number') details.push(`${data.targets} channel${data.targets === 1 ? '' : 's'}`);
+  for (const key of ['reason', 'error', 'message'] as const) if (text(data[key])) details.push(text(data[key])!);
+  const gone = entry.action === 'post.deleted';
+  return { verb, target: title, details, link: gone ? null : `/orgs/${orgId}/posts/${entry.subjectId}` };
+}
+
+function describeAction(entry: AuditEntry, names: ReadonlyMap<string, string>, orgId: string): Omit<DescribedEntry, 'link'> & { link?: string | null } {
+  const data = entry.data;
+  if (entry.subjectType === 'post' || entry.action.startsWith('post.')) return describePost(entry, names, orgId);
   const role = isRole(data.role) ? [ROLE_LABELS[data.role]] : [];
   const known = names.get(entry.subjectId) ?? null;
 
@@ -37,12 +86,12 @@ export function describeEntry(entry: AuditEntry, names: ReadonlyMap<string, stri
     case 'organization.renamed':
       return { verb: 'renamed the organization to', target: text(data.to), details: text(data.from) ? [`Was “${text(data.from)}”`] : [] };
     case 'workspace.created':
-      return { verb: 'created workspace', target: text(data.name), details: [] };
+      return { verb: 'created workspace', target: text(data.name), details: [], link: `/orgs/${orgId}/workspaces/${entry.subjectId}` };
     case 'workspace.deleted':
       return { verb: 'deleted workspace', target: text(data.name), details: [] };
     case 'workspace.updated': {
       const fields = Array.isArray(data.fields) ? data.fields.map((field) => FIELD_NAMES[String(field)] ?? String(field)) : [];
-      return { verb: 'updated workspace', target: known, details: fields.length > 0 ? [`Changed ${fields.join(', ')}`] : [] };
+      return { verb: 'updated workspace', target: known, details: fields.length > 0 ? [`Changed ${fields.join(', ')}`] : [], link: known ? `/orgs/${orgId}/workspaces/${entry.subjectId}` : null };
     }
     case 'invitation.created':
       return { verb: 'invited', target: text(data.email), details: role };

@@ -51,8 +51,8 @@ interface ChannelLike {
 }
 
 /** The channel's picture (or initials, also when the platform's picture fails to load) with its network's mark in the corner. */
-export function ChannelAvatar({ channel, size = 'md' }: { channel: ChannelLike; size?: 'sm' | 'md' | 'lg' }) {
-  const box = size === 'sm' ? 'size-8' : size === 'lg' ? 'size-12' : 'size-9';
+export function ChannelAvatar({ channel, size = 'md' }: { channel: ChannelLike; size?: 'xs' | 'sm' | 'md' | 'lg' }) {
+  const box = size === 'xs' ? 'size-5 text-[9px]' : size === 'sm' ? 'size-8' : size === 'lg' ? 'size-12' : 'size-9';
   const [brokenUrl, setBrokenUrl] = useState<string | null>(null);
   return (
     <span className={clsx('relative inline-flex shrink-0', box)}>
@@ -61,7 +61,7 @@ export function ChannelAvatar({ channel, size = 'md' }: { channel: ChannelLike; 
       ) : (
         <Avatar name={channel.name} seed={channel.id} size={size} className={box} />
       )}
-      <PlatformMark platform={channel.platform} className={clsx('absolute -right-1 -bottom-1', size === 'lg' ? 'size-5 text-[9px]' : 'size-4 text-[8px]')} />
+      <PlatformMark platform={channel.platform} className={clsx('absolute', size === 'xs' ? '-right-0.5 -bottom-0.5 size-2.5 text-[5px] ring-1' : '-right-1 -bottom-1', size === 'lg' ? 'size-5 text-[9px]' : size === 'xs' ? '' : 'size-4 text-[8px]')} />
     </span>
   );
 }
@@ -96,3 +96,30 @@ export function ChannelStatusBadge({ status }: { status: ChannelStatus }) {
 
 /** A channel's name with its network, for sentences and lists: "Main feed (Sandbox · practice channel)". */
 export const channelTitle = (channel: Pick<Channel, 'name' | 'platform'>) => `${channel.name} (${platformLabel(channel.platform)})`;
+
+/** How many trailing characters stay visible when a name is cut in the middle. */
+const TAIL = 10;
+
+/**
+ * A channel's name that stays tellable apart when space is short: cut in the middle ("Acme Pra…
+ * Fitness Pune"), so names that share a prefix keep their distinct ends; the full name shows on hover.
+ */
+export function ChannelName({ name, className }: { name: string; className?: string }) {
+  const chars = [...name];
+  if (chars.length <= TAIL + 4) {
+    return (
+      <span className={clsx('block truncate', className)} title={name}>
+        {name}
+      </span>
+    );
+  }
+  const head = chars.slice(0, chars.length - TAIL).join('');
+  const tail = chars.slice(chars.length - TAIL).join('');
+  return (
+    <span className={clsx('flex min-w-0', className)} title={name}>
+      {/* The two parts read as the whole name: head + tail === name. */}
+      <span className="truncate">{head}</span>
+      <span className="shrink-0 whitespace-pre">{tail}</span>
+    </span>
+  );
+}

@@ -11,7 +11,8 @@ import { Dialog } from '../../components/dialog';
 import { Textarea } from '../../components/field';
 import { TagInput } from '../../components/tag-input';
 import { useToast } from '../../components/toast';
-import { formatDateTime } from '../../lib/format';
+import { formatDateTimeIn } from '../../lib/zoned-time';
+import { useCurrentWorkspace } from '../workspaces/workspace-context';
 import { POST_STATUSES } from '../posts/status';
 import { MediaThumb } from './media-thumb';
 import { formatBytes } from './upload';
@@ -41,6 +42,7 @@ function MediaEditor({ media, workspacePath, canEdit, onDone }: { media: Media; 
   const [confirmingDelete, setConfirmingDelete] = useState(false);
   const queryClient = useQueryClient();
   const toast = useToast();
+  const workspace = useCurrentWorkspace();
   const dirty = altText !== media.altText || JSON.stringify(tags) !== JSON.stringify(media.tags);
 
   const save = useMutation({
@@ -73,7 +75,7 @@ function MediaEditor({ media, workspacePath, canEdit, onDone }: { media: Media; 
     formatBytes(media.sizeBytes),
     media.width && media.height ? `${media.width} × ${media.height}` : null,
     media.durationSeconds ? `${Math.round(media.durationSeconds)} s` : null,
-    `Uploaded ${formatDateTime(media.createdAt)}`,
+    `Uploaded ${formatDateTimeIn(media.createdAt, workspace.timezone)}`,
   ].filter(Boolean);
 
   return (

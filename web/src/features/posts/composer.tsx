@@ -1,35 +1,29 @@
 import { keepPreviousData, useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
 import { clsx } from 'clsx';
-import { AlertTriangle, CalendarClock, Check, FileText, ImagePlus, ListOrdered, Radio, Send, Sparkles, X } from 'lucide-react';
+import { CalendarClock, FileText, ListOrdered, Send } from 'lucide-react';
 import { useMemo, useState, type ReactNode } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { api, call } from '../../api/client';
-import { ApiError, describeError } from '../../api/errors';
-import type { Channel, Media, PostDetail, RuleCheck, RuleViolation, Workspace } from '../../api/types';
+import { describeError } from '../../api/errors';
+import type { Channel, Media, PostDetail, RuleCheck, Workspace } from '../../api/types';
 import { Alert } from '../../components/alert';
-import { Button, ButtonLink } from '../../components/button';
+import { Button } from '../../components/button';
 import { Card, CardBody, CardHeader } from '../../components/card';
 import { controlClasses } from '../../components/field';
 import { Skeleton } from '../../components/spinner';
 import { useToast } from '../../components/toast';
 import { useDebounced } from '../../lib/use-debounced';
 import { formatDayTimeIn, wallTimeIn } from '../../lib/zoned-time';
-import { ChannelAvatar, PlatformMark, platformLabel, platformName } from '../channels/platform';
+import { ChannelAvatar, ChannelName, platformName } from '../channels/platform';
 import { useChannels } from '../channels/queries';
-import { MediaPicker } from '../media/media-picker';
-import { MediaThumb } from '../media/media-thumb';
 import { mediaQuery } from '../media/queries';
-import { UploadDropzone } from '../media/upload-dropzone';
+import { draftKey, readLocalDraft, removeLocalDraft, sameContent, useUnsavedWork, type ComposerContent, type LocalDraft } from './composer-draft';
+import { HashtagPicker, LeaveDialog, RestoreDraftBanner } from './composer-extras';
+import { MediaCard } from './composer-media';
+import { ChannelPicker, ChannelTailoring, Counters, FollowUpMessage, RuleNotes, SubmitError, TabButton, TEXTAREA, type Override } from './composer-parts';
 import { PostPreview } from './post-preview';
 import { postActions, refreshPosts } from './queries';
 import { checkSchedule, ScheduleFields, suggestedTime, type ScheduleValue } from './schedule-fields';
-
-interface Override {
-  /** Replaces the main text on this channel. */
-  text?: string;
-  /** Replaces the main media on this channel. */
-  mediaIds?: string[];
-}
 
 interface ComposerProps {
   workspace: Workspace;
@@ -52,8 +46,6 @@ class SavedButFailed extends Error {
     super('saved but the follow-up failed');
   }
 }
-
-const TEXTAREA = 'min-h-40 resize-y py-2.5 leading-relaxed';
 
 function initialOverrides(post: PostDetail | undefined): Record<string, Override> {
   const out: Record<string, Override> = {};
@@ -95,7 +87,35 @@ export function Composer({ workspace, orgId, post, initialDate, initialTime }: C
   const [localError, setLocalError] = useState<ReactNode>(null);
   const [scheduleTouched, setScheduleTouched] = useState(false);
 
+  // Unsaved work: kept on this device while it differs from what Herald has, offered back on return.
+  const storageKey = draftKey(workspace.id, post?.id);
+  const [initial] = useState<ComposerContent>(() => ({ text, channelIds, mediaIds, overrides, schedule }));
+  const [offer, setOffer] = useState<LocalDraft | null>(() => {
+    const found = readLocalDraft(storageKey);
+    return found && !sameContent(found.content, initial) ? found : null;
+  });
+  const content = useMemo<ComposerContent>(() => ({ text, channelIds, mediaIds, overrides, schedule }), [text, channelIds, mediaIds, overrides, schedule]);
   const locked = post?.targets.some((t) => t.status === 'publishing' || t.status === 'published') ?? false;
+  const dirty = !locked && !sameContent(content, initial);
+  const { blocker, allowLeave } = useUnsavedWork(storageKey, content, dirty);
+  const restore = (draft: LocalDraft) => {
+    setText(draft.content.text);
+    setChannelIds(draft.content.channelIds);
+    setMediaIds(draft.content.mediaIds);
+    setOverrides(draft.content.overrides);
+    setSchedule(draft.content.schedule);
+    setOffer(null);
+  };
+  const discard = () => {
+    removeLocalDraft(storageKey);
+    setOffer(null);
+  };
+  /** Saved to Herald: nothing left to keep or to warn about. */
+  const saved = () => {
+    allowLeave();
+    removeLocalDraft(storageKey);
+  };
+
   const droppedChannels = post?.targets.filter((t) => t.channel.status === 'disconnected') ?? [];
   const available = useMemo(() => (channels.data ?? []).filter((c) => c.status !== 'disconnected'), [channels.data]);
   const byId = useMemo(() => new Map<string, Channel>(available.map((c) => [c.id, c])), [available]);
@@ -141,7 +161,6 @@ export function Composer({ workspace, orgId, post, initialDate, initialTime }: C
       setMediaIds(update);
     }
   };
-  const toggleMedia = (media: Media) => setScopeMedia((ids) => (ids.includes(media.id) ? ids.filter((id) => id !== media.id) : [...ids, media.id]));
 
   const setOverride = (channelId: string, patch: Partial<Override> | null, drop?: keyof Override) =>
     setOverrides((all) => {
@@ -161,6 +180,8 @@ export function Composer({ workspace, orgId, post, initialDate, initialTime }: C
   const checkedSchedule = checkSchedule(schedule, zone);
   const isEmpty = text.trim() === '' && mediaIds.length === 0 && !Object.values(overrides).some((o) => (o.text ?? '').trim() !== '' || (o.mediaIds?.length ?? 0) > 0);
   const blocked = selected.length === 0 || isEmpty || locked;
+  /** Targets that go out without another click: then a save must pass the rules too. */
+  const willPublish = post?.targets.some((t) => ['scheduled', 'retrying', 'needs_reauth'].includes(t.status)) ?? false;
 
   const submit = useMutation({
     mutationFn: async ({ action, scheduledAt }: { action: Action; scheduledAt?: string }): Promise<PostDetail> => {
@@ -189,6 +210,8 @@ export function Composer({ workspace, orgId, post, initialDate, initialTime }: C
       return saved;
     },
     onSuccess: async (result, { action }) => {
+      saved();
+      const warnings = result.checks.reduce((n, check) => n + check.errors.length, 0);
       await refreshPosts(queryClient, workspace.id, result);
       const when = result.scheduledAt ? formatDayTimeIn(result.scheduledAt, zone) : null;
       toast.success(
@@ -196,9 +219,11 @@ export function Composer({ workspace, orgId, post, initialDate, initialTime }: C
           ? 'Publishing now.'
           : action === 'schedule' || action === 'queue'
             ? `Scheduled for ${when ?? 'later'}.`
-            : post && post.status !== 'draft'
-              ? 'Changes saved.'
-              : 'Draft saved.',
+            : warnings > 0
+              ? 'Draft saved. Fix the problems it shows before you schedule it.'
+              : post && post.status !== 'draft'
+                ? 'Changes saved.'
+                : 'Draft saved.',
       );
       void navigate(`${base}/posts/${result.id}`);
     },
@@ -206,6 +231,7 @@ export function Composer({ workspace, orgId, post, initialDate, initialTime }: C
       if (error instanceof SavedButFailed) {
         await refreshPosts(queryClient, workspace.id, error.post);
         if (!post) {
+          saved();
           toast.error(<FollowUpMessage error={error.failure} channelsPath={`${base}/channels`} saved="Saved as a draft, but" />);
           void navigate(`${base}/posts/${error.post.id}`);
         }
@@ -254,473 +280,191 @@ export function Composer({ workspace, orgId, post, initialDate, initialTime }: C
   if (channels.isError) return <Alert tone="error">{describeError(channels.error)}</Alert>;
 
   return (
-    <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_22rem]">
-      <div className="min-w-0 space-y-6">
-        {locked ? (
-          <Alert tone="warning" title="This post can no longer be edited">
-            It’s publishing or already published on at least one channel. Duplicate it from the post page to post it again.
-          </Alert>
-        ) : null}
-        {droppedChannels.length > 0 && !locked ? (
-          <Alert tone="warning">
-            {droppedChannels.map((t) => t.channel.name).join(', ')} {droppedChannels.length === 1 ? 'was' : 'were'} disconnected and will be left out when you save.
-          </Alert>
-        ) : null}
-
-        <Card aria-labelledby="compose-channels">
-          <CardHeader id="compose-channels" title="Post to" description="Pick the channels this post goes to." />
-          <CardBody>
-            {available.length === 0 ? (
-              <div className="flex flex-col items-start gap-3 rounded-lg border border-dashed border-zinc-300 px-4 py-5 sm:flex-row sm:items-center">
-                <Radio className="size-5 text-zinc-400" aria-hidden />
-                <p className="flex-1 text-sm text-zinc-600">This workspace has no channels yet. Add a sandbox channel to practise publishing.</p>
-                <ButtonLink to={`${base}/channels`} variant="secondary" size="sm">
-                  Go to Channels
-                </ButtonLink>
-              </div>
-            ) : (
-              <ul className="flex flex-wrap gap-2" aria-label="Channels">
-                {available.map((channel) => {
-                  const on = selected.includes(channel.id);
-                  return (
-                    <li key={channel.id}>
-                      <button
-                        type="button"
-                        role="checkbox"
-                        aria-checked={on}
-                        disabled={locked}
-                        onClick={() => toggleChannel(channel.id)}
-                        className={clsx(
-                          'flex items-center gap-2.5 rounded-xl border py-1.5 pr-3 pl-1.5 text-left transition disabled:cursor-not-allowed disabled:opacity-60',
-                          on ? 'border-brand-400 bg-brand-50 ring-1 ring-brand-400' : 'border-zinc-200 bg-white hover:border-zinc-300',
-                        )}
-                        data-testid="compose-channel"
-                        data-channel-id={channel.id}
-                        data-selected={on}
-                      >
-                        <ChannelAvatar channel={channel} size="sm" />
-                        <span className="min-w-0">
-                          <span className="block max-w-44 truncate text-sm font-medium text-zinc-900">{channel.name}</span>
-                          <span className={clsx('block text-xs', channel.isSandbox ? 'text-amber-700' : 'text-zinc-500')}>{platformLabel(channel.platform)}</span>
-                        </span>
-                        {channel.status === 'needs_reauth' ? <AlertTriangle className="size-4 text-amber-500" aria-label="Needs reconnecting" /> : null}
-                        <span className={clsx('ml-1 flex size-5 items-center justify-center rounded-full border', on ? 'border-brand-600 bg-brand-600 text-white' : 'border-zinc-300 text-transparent')} aria-hidden>
-                          <Check className="size-3" strokeWidth={3} />
-                        </span>
-                      </button>
-                    </li>
-                  );
-                })}
-              </ul>
-            )}
-          </CardBody>
-        </Card>
-
-        <Card aria-labelledby="compose-content">
-          <CardHeader id="compose-content" title="Content" description={selected.length > 1 ? 'Write once, then tailor the text or media for any channel.' : undefined} />
-          <CardBody className="space-y-4">
-            {selected.length > 0 ? (
-              <div role="tablist" aria-label="Edit for" className="-mx-1 flex gap-1 overflow-x-auto px-1 pb-1">
-                <TabButton active={activeTab === 'all'} onClick={() => setTab('all')} id="all">
-                  All channels
-                </TabButton>
-                {selected.map((id) => {
-                  const channel = byId.get(id);
-                  const check = checks.get(id);
-                  const tailored = overrides[id] !== undefined;
-                  return (
-                    <TabButton key={id} active={activeTab === id} onClick={() => setTab(id)} id={id}>
-                      {channel ? <PlatformMark platform={channel.platform} className="size-4 text-[8px] ring-0" /> : null}
-                      <span className="max-w-32 truncate">{channel?.name ?? 'Channel'}</span>
-                      {check && check.errors.length > 0 ? (
-                        <span className="size-2 rounded-full bg-red-500" aria-label="has problems" />
-                      ) : tailored ? (
-                        <span className="size-2 rounded-full bg-brand-500" aria-label="tailored" />
-                      ) : null}
-                    </TabButton>
-                  );
-                })}
-              </div>
-            ) : null}
-
-            <div role="tabpanel" id="compose-tabpanel" aria-labelledby={selected.length > 0 ? `compose-tab-${activeTab}` : undefined} className="space-y-3">
-              {activeTab === 'all' ? (
-                <div className="space-y-1.5">
-                  <label htmlFor="compose-text" className="sr-only">
-                    Post text
-                  </label>
-                  <textarea
-                    id="compose-text"
-                    value={text}
-                    onChange={(event) => setText(event.target.value)}
-                    placeholder="What would you like to share?"
-                    disabled={locked}
-                    className={controlClasses(false, TEXTAREA)}
-                    data-testid="compose-text"
-                  />
-                </div>
-              ) : (
-                <ChannelTailoring
-                  channel={byId.get(activeTab)}
-                  mainText={text}
-                  override={overrides[activeTab]}
-                  mainMediaIds={mediaIds}
-                  disabled={locked}
-                  onText={(value) => setOverride(activeTab, { text: value })}
-                  onResetText={() => setOverride(activeTab, null, 'text')}
-                  onOwnMedia={(own) => (own ? setOverride(activeTab, { mediaIds: [...mediaIds] }) : setOverride(activeTab, null, 'mediaIds'))}
-                />
-              )}
-              {selected.length > 0 ? <Counters channelIds={selected} byId={byId} checks={checks} loading={preview.isPending && preview.fetchStatus === 'fetching'} onPick={setTab} /> : null}
-              {preview.isError ? <Alert tone="warning">Live checks are unavailable right now: {describeError(preview.error)}</Alert> : null}
-              <RuleNotes channelIds={activeTab === 'all' ? selected : [activeTab]} byId={byId} checks={checks} mediaById={mediaById} />
-            </div>
-          </CardBody>
-        </Card>
-
-        <Card aria-labelledby="compose-media">
-          <CardHeader
-            id="compose-media"
-            title="Media"
-            description={activeTab !== 'all' && scopeOverride?.mediaIds ? `Only for ${byId.get(activeTab)?.name ?? 'this channel'}.` : 'Shared by every channel unless a channel has its own.'}
-          />
-          <CardBody className="space-y-4">
-            {scopeMedia.length > 0 ? (
-              <ol className="flex flex-wrap gap-2" aria-label="Attached media">
-                {scopeMedia.map((id, index) => {
-                  const media = mediaById.get(id);
-                  return (
-                    <li key={id} className="relative" data-testid="compose-attached" data-media-id={id}>
-                      {media ? <MediaThumb media={media} className="size-20 rounded-lg ring-1 ring-zinc-200" /> : <Skeleton className="size-20 rounded-lg" />}
-                      <span className="absolute top-1 left-1 flex size-5 items-center justify-center rounded-full bg-zinc-900/70 text-[11px] font-semibold text-white">{index + 1}</span>
-                      {!locked ? (
-                        <button
-                          type="button"
-                          onClick={() => setScopeMedia((ids) => ids.filter((other) => other !== id))}
-                          className="absolute -top-1.5 -right-1.5 flex size-6 items-center justify-center rounded-full bg-white text-zinc-600 shadow ring-1 ring-zinc-200 hover:text-zinc-900"
-                          aria-label={`Remove ${media?.filename ?? 'media'}`}
-                        >
-                          <X className="size-3.5" aria-hidden />
-                        </button>
-                      ) : null}
-                    </li>
-                  );
-                })}
-              </ol>
-            ) : null}
-            {!locked ? (
-              <>
-                <UploadDropzone workspaceId={workspace.id} compact inputTestId="compose-upload" onUploaded={(media) => setScopeMedia((ids) => (ids.includes(media.id) ? ids : [...ids, media.id]))} />
-                <div>
-                  <h3 className="mb-2 flex items-center gap-2 text-sm font-medium text-zinc-800">
-                    <ImagePlus className="size-4 text-zinc-400" aria-hidden />
-                    From the library
-                  </h3>
-                  <MediaPicker workspaceId={workspace.id} selected={scopeMedia} onToggle={toggleMedia} />
-                </div>
-              </>
-            ) : null}
-          </CardBody>
-        </Card>
-      </div>
-
-      <aside className="min-w-0 space-y-6 lg:sticky lg:top-24 lg:self-start" aria-label="Preview and publishing">
-        <section aria-labelledby="compose-preview-heading" className="space-y-3">
-          <div className="flex items-center justify-between gap-2">
-            <h2 id="compose-preview-heading" className="text-sm font-semibold text-zinc-900">
-              Preview
-            </h2>
-            {previewChannel ? <span className="text-xs text-zinc-500">as on {platformName(previewChannel.platform)}</span> : null}
-          </div>
-          {activeTab === 'all' && selected.length > 1 ? (
-            <div className="flex flex-wrap gap-1.5" role="group" aria-label="Preview channel">
-              {selected.map((id) => (
-                <button
-                  key={id}
-                  type="button"
-                  aria-pressed={id === previewChannelId}
-                  onClick={() => setPreviewPick(id)}
-                  className={clsx('rounded-full px-2.5 py-1 text-xs font-medium ring-1 ring-inset', id === previewChannelId ? 'bg-zinc-900 text-white ring-zinc-900' : 'bg-white text-zinc-600 ring-zinc-200 hover:ring-zinc-300')}
-                >
-                  {byId.get(id)?.name ?? 'Channel'}
-                </button>
-              ))}
-            </div>
+    <div className="space-y-6">
+      {offer && !locked ? <RestoreDraftBanner draft={offer} zone={zone} onRestore={() => restore(offer)} onDiscard={discard} /> : null}
+      <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_22rem]">
+        <div className="min-w-0 space-y-6">
+          {locked ? (
+            <Alert tone="warning" title="This post can no longer be edited">
+              It’s publishing or already published on at least one channel. Duplicate it from the post page to post it again.
+            </Alert>
           ) : null}
-          {previewChannel ? (
-            <PostPreview channel={previewChannel} text={previewText} media={previewMedia} when={scheduleTouched && checkedSchedule.iso ? formatDayTimeIn(checkedSchedule.iso, zone) : 'Just now'} />
-          ) : (
-            <div className="rounded-xl border border-dashed border-zinc-300 px-4 py-10 text-center text-sm text-zinc-500">Pick a channel to see how the post will look.</div>
-          )}
-        </section>
+          {droppedChannels.length > 0 && !locked ? (
+            <Alert tone="warning">
+              {droppedChannels.map((t) => t.channel.name).join(', ')} {droppedChannels.length === 1 ? 'was' : 'were'} disconnected and will be left out when you save.
+            </Alert>
+          ) : null}
 
-        <Card aria-labelledby="compose-when">
-          <CardHeader id="compose-when" title="When" />
-          <CardBody className="space-y-4">
-            <ScheduleFields
-              value={schedule}
-              onChange={(value) => {
-                setSchedule(value);
-                setScheduleTouched(true);
-              }}
-              zone={zone}
-              disabled={locked}
-              error={scheduleTouched ? checkedSchedule.error : null}
-              note={checkedSchedule.note}
-              testIdPrefix="compose-schedule"
-            />
-            {blocked && !locked ? (
-              <p className="text-sm text-zinc-500">{selected.length === 0 ? 'Pick at least one channel.' : 'Write something or attach media.'}</p>
-            ) : hasRuleErrors ? (
-              <p className="text-sm text-red-600">Fix the problems marked above first.</p>
-            ) : null}
-            {localError ? <Alert tone="error">{localError}</Alert> : null}
-            {submitError ? <SubmitError error={submitError} channelsPath={`${base}/channels`} byId={byId} /> : null}
-            <div className="grid grid-cols-2 gap-2">
-              <Button className="col-span-2" icon={CalendarClock} loading={pending === 'schedule'} disabled={blocked || hasRuleErrors || submit.isPending} onClick={() => run('schedule')} data-testid="compose-schedule">
-                Schedule
-              </Button>
-              <Button variant="secondary" icon={Send} loading={pending === 'publish'} disabled={blocked || hasRuleErrors || submit.isPending} onClick={() => run('publish')} data-testid="compose-publish-now">
-                Publish now
-              </Button>
-              <Button variant="secondary" icon={ListOrdered} loading={pending === 'queue'} disabled={blocked || hasRuleErrors || submit.isPending} onClick={() => run('queue')} data-testid="compose-queue">
-                Add to queue
-              </Button>
-              <Button variant="ghost" className="col-span-2" icon={FileText} loading={pending === 'draft'} disabled={blocked || hasRuleErrors || submit.isPending} onClick={() => run('draft')} data-testid="compose-save-draft">
-                {post && post.status !== 'draft' ? 'Save changes' : 'Save draft'}
-              </Button>
+          <ChannelPicker available={available} selected={selected} locked={locked} channelsPath={`${base}/channels`} onToggle={toggleChannel} />
+
+          <Card aria-labelledby="compose-content">
+            <CardHeader id="compose-content" title="Content" description={selected.length > 1 ? 'Write once, then tailor the text or media for any channel.' : undefined} />
+            <CardBody className="space-y-4">
+              {selected.length > 0 ? (
+                <div role="tablist" aria-label="Edit for" className="-mx-1 flex gap-1 overflow-x-auto px-1 pb-1">
+                  <TabButton active={activeTab === 'all'} onClick={() => setTab('all')} id="all">
+                    All channels
+                  </TabButton>
+                  {selected.map((id) => {
+                    const channel = byId.get(id);
+                    const check = checks.get(id);
+                    const tailored = overrides[id] !== undefined;
+                    return (
+                      <TabButton key={id} active={activeTab === id} onClick={() => setTab(id)} id={id}>
+                        {channel ? <ChannelAvatar channel={channel} size="xs" /> : null}
+                        <ChannelName name={channel?.name ?? 'Channel'} className="max-w-40" />
+                        {check && check.errors.length > 0 ? (
+                          <span className="size-2 rounded-full bg-red-500" aria-label="has problems" />
+                        ) : tailored ? (
+                          <span className="size-2 rounded-full bg-brand-500" aria-label="tailored" />
+                        ) : null}
+                      </TabButton>
+                    );
+                  })}
+                </div>
+              ) : null}
+
+              <div role="tabpanel" id="compose-tabpanel" aria-labelledby={selected.length > 0 ? `compose-tab-${activeTab}` : undefined} className="space-y-3">
+                {activeTab === 'all' ? (
+                  <div className="space-y-1.5">
+                    <label htmlFor="compose-text" className="sr-only">
+                      Post text
+                    </label>
+                    <textarea
+                      id="compose-text"
+                      value={text}
+                      onChange={(event) => setText(event.target.value)}
+                      placeholder="What would you like to share?"
+                      disabled={locked}
+                      className={controlClasses(false, TEXTAREA)}
+                      data-testid="compose-text"
+                    />
+                    <HashtagPicker tags={workspace.defaultHashtags} text={text} target="all channels" disabled={locked} onChange={setText} />
+                  </div>
+                ) : (
+                  <>
+                    <ChannelTailoring
+                      channel={byId.get(activeTab)}
+                      mainText={text}
+                      override={overrides[activeTab]}
+                      mainMediaIds={mediaIds}
+                      disabled={locked}
+                      onText={(value) => setOverride(activeTab, { text: value })}
+                      onResetText={() => setOverride(activeTab, null, 'text')}
+                      onOwnMedia={(own) => (own ? setOverride(activeTab, { mediaIds: [...mediaIds] }) : setOverride(activeTab, null, 'mediaIds'))}
+                    />
+                    <HashtagPicker
+                      tags={workspace.defaultHashtags}
+                      text={overrides[activeTab]?.text ?? text}
+                      target={byId.get(activeTab)?.name ?? 'this channel'}
+                      disabled={locked}
+                      onChange={(value) => setOverride(activeTab, { text: value })}
+                    />
+                  </>
+                )}
+                {selected.length > 0 ? <Counters channelIds={selected} byId={byId} checks={checks} loading={preview.isPending && preview.fetchStatus === 'fetching'} onPick={setTab} /> : null}
+                {preview.isError ? <Alert tone="warning">Live checks are unavailable right now: {describeError(preview.error)}</Alert> : null}
+                <RuleNotes channelIds={activeTab === 'all' ? selected : [activeTab]} byId={byId} checks={checks} mediaById={mediaById} />
+              </div>
+            </CardBody>
+          </Card>
+
+          <MediaCard
+            workspaceId={workspace.id}
+            media={scopeMedia}
+            mediaById={mediaById}
+            locked={locked}
+            only={activeTab !== 'all' && scopeOverride?.mediaIds ? (byId.get(activeTab)?.name ?? 'this channel') : null}
+            onChange={setScopeMedia}
+          />
+        </div>
+
+        <aside className="min-w-0 space-y-6 lg:sticky lg:top-24 lg:self-start" aria-label="Preview and publishing">
+          <Card aria-labelledby="compose-when">
+            <CardHeader id="compose-when" title="When" />
+            <CardBody className="space-y-4">
+              <ScheduleFields
+                value={schedule}
+                onChange={(value) => {
+                  setSchedule(value);
+                  setScheduleTouched(true);
+                }}
+                zone={zone}
+                disabled={locked}
+                error={scheduleTouched ? checkedSchedule.error : null}
+                note={checkedSchedule.note}
+                testIdPrefix="compose-schedule"
+              />
+            </CardBody>
+          </Card>
+
+          <section aria-labelledby="compose-preview-heading" className="space-y-3">
+            <div className="flex items-center justify-between gap-2">
+              <h2 id="compose-preview-heading" className="text-sm font-semibold text-zinc-900">
+                Preview
+              </h2>
+              {previewChannel ? <span className="text-xs text-zinc-500">as on {platformName(previewChannel.platform)}</span> : null}
             </div>
-          </CardBody>
-        </Card>
-      </aside>
-    </div>
-  );
-}
-
-function TabButton({ active, onClick, id, children }: { active: boolean; onClick: () => void; id: string; children: ReactNode }) {
-  return (
-    <button
-      type="button"
-      role="tab"
-      id={`compose-tab-${id}`}
-      aria-selected={active}
-      aria-controls="compose-tabpanel"
-      tabIndex={active ? 0 : -1}
-      onClick={onClick}
-      onKeyDown={(event) => {
-        // Arrow keys move between tabs (ARIA tabs pattern).
-        if (event.key !== 'ArrowRight' && event.key !== 'ArrowLeft') return;
-        const tabs = Array.from(event.currentTarget.parentElement?.querySelectorAll<HTMLButtonElement>('[role="tab"]') ?? []);
-        const next = tabs[(tabs.indexOf(event.currentTarget) + (event.key === 'ArrowRight' ? 1 : tabs.length - 1)) % tabs.length];
-        next?.focus();
-        next?.click();
-      }}
-      className={clsx(
-        'flex shrink-0 items-center gap-2 rounded-lg px-2.5 py-1.5 text-sm font-medium whitespace-nowrap transition-colors',
-        active ? 'bg-zinc-900 text-white' : 'text-zinc-600 hover:bg-zinc-100 hover:text-zinc-900',
-      )}
-      data-testid="compose-tab"
-      data-channel-id={id}
-    >
-      {children}
-    </button>
-  );
-}
-
-interface TailoringProps {
-  channel: Channel | undefined;
-  mainText: string;
-  override: Override | undefined;
-  mainMediaIds: string[];
-  disabled: boolean;
-  onText: (text: string) => void;
-  onResetText: () => void;
-  onOwnMedia: (own: boolean) => void;
-}
-
-/** One channel's tab: its own text (starting from the main text) and whether it has its own media. */
-function ChannelTailoring({ channel, mainText, override, mainMediaIds, disabled, onText, onResetText, onOwnMedia }: TailoringProps) {
-  const name = channel?.name ?? 'this channel';
-  const tailored = override?.text !== undefined;
-  return (
-    <div className="space-y-3">
-      <div className="flex flex-wrap items-center justify-between gap-2 text-sm">
-        <p className="text-zinc-600">
-          {tailored ? (
-            <>
-              <Sparkles className="mr-1 inline size-4 text-brand-500" aria-hidden />
-              Custom text for <span className="font-medium text-zinc-900">{name}</span>
-            </>
-          ) : (
-            <>Uses the main text. Edit below to tailor it for {name}.</>
-          )}
-        </p>
-        {tailored ? (
-          <Button variant="ghost" size="sm" onClick={onResetText} disabled={disabled} data-testid="compose-reset-text">
-            Use main text
-          </Button>
-        ) : null}
+            {activeTab === 'all' && selected.length > 1 ? (
+              <div className="flex flex-wrap gap-1.5" role="group" aria-label="Preview channel">
+                {selected.map((id) => (
+                  <button
+                    key={id}
+                    type="button"
+                    aria-pressed={id === previewChannelId}
+                    onClick={() => setPreviewPick(id)}
+                    className={clsx('rounded-full px-2.5 py-1 text-xs font-medium ring-1 ring-inset', id === previewChannelId ? 'bg-zinc-900 text-white ring-zinc-900' : 'bg-white text-zinc-600 ring-zinc-200 hover:ring-zinc-300')}
+                  >
+                    <ChannelName name={byId.get(id)?.name ?? 'Channel'} className="max-w-40" />
+                  </button>
+                ))}
+              </div>
+            ) : null}
+            {previewChannel ? (
+              <PostPreview channel={previewChannel} text={previewText} media={previewMedia} when={scheduleTouched && checkedSchedule.iso ? formatDayTimeIn(checkedSchedule.iso, zone) : 'Just now'} />
+            ) : (
+              <div className="rounded-xl border border-dashed border-zinc-300 px-4 py-10 text-center text-sm text-zinc-500">Pick a channel to see how the post will look.</div>
+            )}
+          </section>
+        </aside>
       </div>
-      <label htmlFor={`compose-text-${channel?.id ?? 'channel'}`} className="sr-only">
-        Text for {name}
-      </label>
-      <textarea
-        id={`compose-text-${channel?.id ?? 'channel'}`}
-        value={override?.text ?? mainText}
-        onChange={(event) => onText(event.target.value)}
-        disabled={disabled}
-        className={controlClasses(false, clsx(TEXTAREA, tailored && 'border-brand-300 bg-brand-50/20'))}
-        data-testid="compose-channel-text"
-        data-channel-id={channel?.id}
-      />
-      <label className="flex items-center gap-2 text-sm text-zinc-700">
-        <input
-          type="checkbox"
-          className="size-4 rounded border-zinc-300 accent-brand-600"
-          checked={override?.mediaIds !== undefined}
-          disabled={disabled}
-          onChange={(event) => onOwnMedia(event.target.checked)}
-          data-testid="compose-own-media"
-        />
-        Use different media on {name}
-        {override?.mediaIds === undefined && mainMediaIds.length > 0 ? <span className="text-zinc-400">({mainMediaIds.length} shared)</span> : null}
-      </label>
+
+      {/* Always in reach, however long the text: the ways to send it stick to the bottom of the screen. */}
+      <div className="sticky bottom-0 z-10 -mx-4 border-t border-zinc-200 bg-white/95 px-4 py-3 backdrop-blur sm:-mx-8 sm:px-8" role="region" aria-label="Save and publish" data-testid="compose-actions">
+        {localError ? <Alert tone="error" className="mb-3">{localError}</Alert> : null}
+        {submitError ? (
+          <div className="mb-3">
+            <SubmitError error={submitError} channelsPath={`${base}/channels`} byId={byId} />
+          </div>
+        ) : null}
+        <div className="flex flex-col gap-3 lg:flex-row lg:items-center">
+          <p className="min-w-0 flex-1 text-sm text-zinc-500" aria-live="polite">
+            {blocked && !locked ? (
+              selected.length === 0 ? 'Pick at least one channel.' : 'Write something or attach media.'
+            ) : hasRuleErrors ? (
+              <span className="text-red-600">Fix the problems marked above to schedule or publish. You can still save it as a draft.</span>
+            ) : dirty ? (
+              'Unsaved changes (kept on this device until you save).'
+            ) : null}
+          </p>
+          <div className="grid grid-cols-2 gap-2 sm:flex sm:flex-wrap sm:justify-end">
+            <Button variant="ghost" icon={FileText} loading={pending === 'draft'} disabled={blocked || submit.isPending || (hasRuleErrors && willPublish)} onClick={() => run('draft')} data-testid="compose-save-draft">
+              {post && post.status !== 'draft' ? 'Save changes' : 'Save draft'}
+            </Button>
+            <Button variant="secondary" icon={ListOrdered} loading={pending === 'queue'} disabled={blocked || hasRuleErrors || submit.isPending} onClick={() => run('queue')} data-testid="compose-queue">
+              Add to queue
+            </Button>
+            <Button variant="secondary" icon={Send} loading={pending === 'publish'} disabled={blocked || hasRuleErrors || submit.isPending} onClick={() => run('publish')} data-testid="compose-publish-now">
+              Publish now
+            </Button>
+            <Button icon={CalendarClock} loading={pending === 'schedule'} disabled={blocked || hasRuleErrors || submit.isPending} onClick={() => run('schedule')} data-testid="compose-schedule">
+              {checkedSchedule.iso ? `Schedule for ${formatDayTimeIn(checkedSchedule.iso, zone)}` : 'Schedule'}
+            </Button>
+          </div>
+        </div>
+      </div>
+      <LeaveDialog blocker={blocker} />
     </div>
   );
 }
 
-/** "123 / 280" per channel, counted by the server the way each network counts; red past the limit. */
-function Counters({ channelIds, byId, checks, loading, onPick }: { channelIds: string[]; byId: Map<string, Channel>; checks: Map<string, RuleCheck>; loading: boolean; onPick: (id: string) => void }) {
-  return (
-    <ul className="flex flex-wrap gap-2" aria-label="Characters per channel">
-      {channelIds.map((id) => {
-        const channel = byId.get(id);
-        const check = checks.get(id);
-        const over = check ? check.textLength > check.textMax : false;
-        return (
-          <li key={id}>
-            <button
-              type="button"
-              onClick={() => onPick(id)}
-              className={clsx(
-                'flex items-center gap-1.5 rounded-md px-2 py-1 text-xs ring-1 ring-inset',
-                over ? 'bg-red-50 text-red-700 ring-red-200' : 'bg-zinc-50 text-zinc-600 ring-zinc-200 hover:ring-zinc-300',
-              )}
-              title={channel ? `${channel.name}: characters as ${platformName(channel.platform)} counts them` : undefined}
-            >
-              <span className="max-w-28 truncate font-medium">{channel?.name ?? 'Channel'}</span>
-              <span className={clsx('tabular-nums', over && 'font-semibold')} data-testid="compose-counter" data-channel-id={id} data-over={over} aria-live="polite">
-                {check ? `${check.textLength} / ${check.textMax}` : loading ? '…' : '–'}
-              </span>
-            </button>
-          </li>
-        );
-      })}
-    </ul>
-  );
-}
-
-/** Rule errors (to fix) and image adaptations (Herald will make a conforming copy) per channel. */
-function RuleNotes({ channelIds, byId, checks, mediaById }: { channelIds: string[]; byId: Map<string, Channel>; checks: Map<string, RuleCheck>; mediaById: Map<string, Media> }) {
-  const errors = channelIds.flatMap((id) => (checks.get(id)?.errors ?? []).map((error) => ({ id, ...error })));
-  const adaptations = channelIds.flatMap((id) => (checks.get(id)?.adaptations ?? []).map((adaptation) => ({ id, ...adaptation })));
-  if (errors.length === 0 && adaptations.length === 0) return null;
-  const who = (id: string) => {
-    const channel = byId.get(id);
-    return channel ? `${channel.name} (${platformName(channel.platform)})` : 'Channel';
-  };
-  return (
-    <div className="space-y-2">
-      {errors.length > 0 ? (
-        <div className="rounded-lg border border-red-200 bg-red-50 px-3 py-2.5 text-sm text-red-800" role="alert">
-          <ul className="space-y-1">
-            {errors.map((error, index) => (
-              <li key={`${error.id}-${error.rule}-${index}`} className="flex gap-2" data-testid="compose-rule-error" data-channel-id={error.id} data-rule={error.rule}>
-                <AlertTriangle className="mt-0.5 size-4 shrink-0 text-red-500" aria-hidden />
-                <span>
-                  <span className="font-medium">{who(error.id)}:</span> {error.message}
-                  {error.mediaId && mediaById.get(error.mediaId) ? <span className="text-red-700/80"> ({mediaById.get(error.mediaId)?.filename})</span> : null}
-                </span>
-              </li>
-            ))}
-          </ul>
-        </div>
-      ) : null}
-      {adaptations.length > 0 ? (
-        <div className="rounded-lg border border-brand-200 bg-brand-50/70 px-3 py-2.5 text-sm text-brand-900">
-          <ul className="space-y-1">
-            {adaptations.map((adaptation, index) => (
-              <li key={`${adaptation.id}-${adaptation.mediaId}-${index}`} className="flex gap-2" data-testid="compose-adaptation" data-channel-id={adaptation.id}>
-                <Sparkles className="mt-0.5 size-4 shrink-0 text-brand-500" aria-hidden />
-                <span>
-                  <span className="font-medium">{platformName(byId.get(adaptation.id)?.platform ?? '')}:</span> {adaptation.reasons.join(', ')}
-                  {mediaById.get(adaptation.mediaId) ? <span className="text-brand-800/70"> ({mediaById.get(adaptation.mediaId)?.filename})</span> : null}
-                  <span className="text-brand-800/70"> — Herald will post an adapted copy.</span>
-                </span>
-              </li>
-            ))}
-          </ul>
-        </div>
-      ) : null}
-    </div>
-  );
-}
-
-function FollowUpMessage({ error, channelsPath, saved }: { error: unknown; channelsPath: string; saved: string }) {
-  if (error instanceof ApiError && error.code === 'no_free_slot') {
-    return (
-      <>
-        {saved} there’s no free posting slot in the next 8 weeks.{' '}
-        <Link to={channelsPath} className="font-medium text-brand-700 underline underline-offset-2">
-          Add posting slots on the Channels page
-        </Link>
-        .
-      </>
-    );
-  }
-  return (
-    <>
-      {saved} {describeError(error).replace(/^./, (c) => c.toLowerCase())}
-    </>
-  );
-}
-
-function SubmitError({ error, channelsPath, byId }: { error: unknown; channelsPath: string; byId: Map<string, Channel> }) {
-  if (error instanceof ApiError && error.code === 'no_free_slot') {
-    return (
-      <Alert tone="error">
-        None of these channels has a free posting slot in the next 8 weeks.{' '}
-        <Link to={channelsPath} className="font-medium underline underline-offset-2">
-          Add posting slots on the Channels page
-        </Link>
-        , or pick a time yourself.
-      </Alert>
-    );
-  }
-  if (error instanceof ApiError && error.code === 'content_rules_violated' && Array.isArray(error.details.violations)) {
-    const violations = error.details.violations as RuleViolation[];
-    return (
-      <Alert tone="error" title="Some channels won’t accept this post">
-        <ul className="list-disc space-y-0.5 pl-4">
-          {violations.map((violation, index) => (
-            <li key={`${violation.channelId}-${index}`}>
-              <span className="font-medium">{byId.get(violation.channelId)?.name ?? violation.channelName}</span> ({platformName(violation.platform)}): {violation.message}
-            </li>
-          ))}
-        </ul>
-      </Alert>
-    );
-  }
-  if (error instanceof ApiError && error.code === 'validation_failed' && Object.keys(error.fields).length > 0) {
-    return (
-      <Alert tone="error" title="Some fields need your attention">
-        <ul className="list-disc space-y-0.5 pl-4">
-          {Object.entries(error.fields).map(([field, message]) => (
-            <li key={field}>{message}</li>
-          ))}
-        </ul>
-      </Alert>
-    );
-  }
-  return <Alert tone="error">{describeError(error)}</Alert>;
-}

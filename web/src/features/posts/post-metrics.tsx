@@ -3,7 +3,7 @@ import { api, call } from '../../api/client';
 import type { MetricsFigures, PostDetail } from '../../api/types';
 import { Card, CardHeader } from '../../components/card';
 import { formatRelative } from '../../lib/format';
-import { ChannelAvatar } from '../channels/platform';
+import { ChannelAvatar, ChannelName } from '../channels/platform';
 
 /** The figures Herald reads from the platforms, in the order a person scans them. */
 const FIGURES: { key: keyof MetricsFigures; label: string }[] = [
@@ -67,7 +67,7 @@ export function PostPerformance({ post }: { post: PostDetail }) {
                 <th scope="row" className="px-5 py-3 text-left font-medium text-zinc-900">
                   <span className="flex items-center gap-2.5">
                     <ChannelAvatar channel={target.channel} size="sm" />
-                    <span className="truncate">{target.channel.name}</span>
+                    <ChannelName name={target.channel.name} />
                   </span>
                 </th>
                 {FIGURES.map((f) => (

@@ -2,6 +2,7 @@ import { clsx } from 'clsx';
 import { Heart, ImageOff, MessageCircle, Repeat2, Send } from 'lucide-react';
 import { useState, type ReactNode } from 'react';
 import { ChannelAvatar, platformLabel } from '../channels/platform';
+import { previewFrame, type PreviewFrame } from './preview-frames';
 
 export interface PreviewMedia {
   id: string;
@@ -9,6 +10,8 @@ export interface PreviewMedia {
   url: string;
   thumbnailUrl?: string | null;
   altText?: string;
+  width?: number | null;
+  height?: number | null;
 }
 
 /** Text with its line breaks, and hashtags, mentions and links picked out as a network shows them. */
@@ -53,8 +56,35 @@ export function MediaGrid({ media, className }: { media: readonly PreviewMedia[]
   );
 }
 
+/** The media in a network's own frame (see preview-frames.ts): its crop, its grid or carousel. */
+export function FramedMedia({ media, frame, className }: { media: readonly PreviewMedia[]; frame: PreviewFrame; className?: string }) {
+  if (media.length === 0) return null;
+  const shown = frame.layout === 'carousel' ? media.slice(0, 1) : media.slice(0, 4);
+  const extra = frame.layout === 'grid' ? media.length - shown.length : 0;
+  return (
+    <figure className={className}>
+      <div
+        className={clsx('relative grid gap-0.5 overflow-hidden rounded-xl', frame.fit === 'contain' ? 'bg-zinc-950' : 'bg-zinc-100', shown.length === 1 ? 'grid-cols-1' : 'grid-cols-2', shown.length > 2 ? 'grid-rows-2' : 'grid-rows-1')}
+        style={{ aspectRatio: String(frame.aspect) }}
+        data-testid="preview-frame"
+        data-aspect={frame.aspect.toFixed(3)}
+      >
+        {shown.map((item, index) => (
+          <div key={`${item.id}-${index}`} className={clsx('relative min-h-0', shown.length === 3 && index === 0 && 'row-span-2')}>
+            <GridMedia item={item} fit={frame.fit} />
+            {item.kind === 'video' ? <span className="absolute bottom-1.5 left-1.5 rounded bg-zinc-900/75 px-1.5 py-0.5 text-[11px] font-medium text-white">Video</span> : null}
+            {extra > 0 && index === shown.length - 1 ? <span className="absolute inset-0 flex items-center justify-center bg-zinc-900/55 text-xl font-semibold text-white">+{extra}</span> : null}
+          </div>
+        ))}
+        {frame.layout === 'carousel' ? <span className="absolute top-2 right-2 rounded-full bg-zinc-900/70 px-2 py-0.5 text-[11px] font-medium text-white">1/{media.length}</span> : null}
+      </div>
+      <figcaption className="mt-1 text-right text-[11px] text-zinc-400">{frame.label}</figcaption>
+    </figure>
+  );
+}
+
 /** One cell's image or video; a link that no longer works (signed URLs expire) becomes a quiet placeholder. */
-function GridMedia({ item }: { item: PreviewMedia }) {
+function GridMedia({ item, fit = 'cover' }: { item: PreviewMedia; fit?: 'cover' | 'contain' }) {
   const [broken, setBroken] = useState(false);
   if (broken) {
     return (
@@ -65,9 +95,9 @@ function GridMedia({ item }: { item: PreviewMedia }) {
     );
   }
   return item.kind === 'video' && !item.thumbnailUrl ? (
-    <video src={item.url} muted playsInline preload="metadata" className="absolute inset-0 size-full object-cover" aria-label={item.altText || 'Video'} onError={() => setBroken(true)} />
+    <video src={item.url} muted playsInline preload="metadata" className={clsx('absolute inset-0 size-full', fit === 'contain' ? 'object-contain' : 'object-cover')} aria-label={item.altText || 'Video'} onError={() => setBroken(true)} />
   ) : (
-    <img src={item.thumbnailUrl ?? item.url} alt={item.altText ?? ''} loading="lazy" className="absolute inset-0 size-full object-cover" onError={() => setBroken(true)} />
+    <img src={item.thumbnailUrl ?? item.url} alt={item.altText ?? ''} loading="lazy" className={clsx('absolute inset-0 size-full', fit === 'contain' ? 'object-contain' : 'object-cover')} onError={() => setBroken(true)} />
   );
 }
 
@@ -80,6 +110,25 @@ interface PostPreviewProps {
   className?: string;
 }
 
+/** Feeds fold long text behind "more"; the preview does too, so a long post keeps the page short. */
+const FOLD_LINES = 8;
+const FOLD_CHARS = 480;
+
+function PreviewText({ text }: { text: string }) {
+  const [open, setOpen] = useState(false);
+  const long = text.split('\n').length > FOLD_LINES || text.length > FOLD_CHARS;
+  return (
+    <div className="mt-3">
+      <RichText text={text} className={clsx('text-[15px] leading-relaxed text-zinc-900', long && !open && 'line-clamp-8')} />
+      {long ? (
+        <button type="button" onClick={() => setOpen((v) => !v)} className="mt-1 text-sm font-medium text-zinc-500 hover:text-zinc-800" data-testid="preview-more">
+          {open ? 'Show less' : '… more'}
+        </button>
+      ) : null}
+    </div>
+  );
+}
+
 /** How the post will look on the channel's network: name, text with its line breaks, media grid. */
 export function PostPreview({ channel, text, media, when, className }: PostPreviewProps) {
   return (
@@ -87,15 +136,17 @@ export function PostPreview({ channel, text, media, when, className }: PostPrevi
       <header className="flex items-center gap-3">
         <ChannelAvatar channel={channel} size="sm" />
         <div className="min-w-0 flex-1">
-          <p className="truncate text-sm font-semibold text-zinc-900">{channel.name}</p>
+          <p className="truncate text-sm font-semibold text-zinc-900" title={channel.name}>
+            {channel.name}
+          </p>
           <p className="truncate text-xs text-zinc-500">
             {channel.username ? `@${channel.username} · ` : ''}
             {platformLabel(channel.platform)} · {when}
           </p>
         </div>
       </header>
-      {text.trim() ? <RichText text={text} className="mt-3 text-[15px] leading-relaxed text-zinc-900" /> : <p className="mt-3 text-sm text-zinc-400 italic">Your text will appear here.</p>}
-      <MediaGrid media={media} className="mt-3" />
+      {text.trim() ? <PreviewText text={text} /> : <p className="mt-3 text-sm text-zinc-400 italic">Your text will appear here.</p>}
+      <FramedMedia media={media} frame={previewFrame(channel.platform, media)} className="mt-3" />
       <footer className="mt-3 flex items-center justify-between border-t border-zinc-100 pt-2.5 text-zinc-400" aria-hidden>
         <MessageCircle className="size-4" />
         <Repeat2 className="size-4" />

@@ -1,7 +1,6 @@
 import { queryOptions, type QueryClient } from '@tanstack/react-query';
 import { api, call } from '../../api/client';
 import type { Post, PostDetail, PostStatus } from '../../api/types';
-import { PENDING_TARGET_STATES } from './status';
 
 export const postQuery = (postId: string) =>
   queryOptions({
@@ -64,19 +63,19 @@ export const postActions = {
 /** When a post goes (or went) out: its publish time, else its scheduled time. */
 export const postWhen = (post: Pick<Post, 'publishedAt' | 'scheduledAt'>) => post.publishedAt ?? post.scheduledAt;
 
+/** How long after its time a scheduled target still counts as "going out now" rather than overdue. */
+const DUE_WINDOW_MS = 2 * 60_000;
+
 /**
- * Whether a post is about to change on its own: a target publishing or retrying, or scheduled within
- * the next minute. Pages showing it then refresh every 2 seconds.
+ * A post as it is about to be: a target whose time has come (publish now, or a schedule just
+ * reached) is shown as publishing until the worker's own change arrives, so the page never offers
+ * "Publish now" or "Reschedule" for a post that is already on its way. Older than two minutes, a
+ * scheduled target is left as it is (overdue: the sweep will resend it).
  */
-export function isPostLive(post: Pick<Post, 'targets' | 'status'>, now = Date.now()): boolean {
-  if (post.status === 'publishing') return true;
-  return post.targets.some(
-    (t) =>
-      t.status === 'publishing' ||
-      t.status === 'retrying' ||
-      (PENDING_TARGET_STATES.includes(t.status) && t.scheduledAt !== null && new Date(t.scheduledAt).getTime() - now < 60_000) ||
-      (t.nextAttemptAt !== null && new Date(t.nextAttemptAt).getTime() - now < 60_000),
-  );
+export function asAboutToBe<P extends Pick<Post, 'status' | 'targets'>>(post: P, now = Date.now()): P {
+  const due = (t: P['targets'][number]) => t.status === 'scheduled' && t.scheduledAt !== null && new Date(t.scheduledAt).getTime() <= now && now - new Date(t.scheduledAt).getTime() < DUE_WINDOW_MS;
+  if (!post.targets.some(due)) return post;
+  return { ...post, status: post.status === 'scheduled' ? 'publishing' : post.status, targets: post.targets.map((t) => (due(t) ? { ...t, status: 'publishing' } : t)) };
 }
 
 /** First line of a post's text, for titles and chips. */

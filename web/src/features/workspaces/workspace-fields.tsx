@@ -4,7 +4,7 @@ import type { Workspace } from '../../api/types';
 import { Combobox } from '../../components/combobox';
 import { Input, Textarea } from '../../components/field';
 import { TagInput } from '../../components/tag-input';
-import { browserTimezone, timezoneOptions } from '../../lib/timezones';
+import { browserTimezone, searchTimezones, timezoneOptions } from '../../lib/timezones';
 
 export interface WorkspaceDraft {
   name: string;
@@ -86,9 +86,10 @@ export function WorkspaceFields({ draft, onChange, error, disabled, autoFocus }:
         value={draft.timezone}
         onChange={(value) => set('timezone', value)}
         options={zones}
+        filter={searchTimezones}
         error={error?.fieldError('timezone')}
         hint="Posts are scheduled in this zone."
-        placeholder="Search time zones"
+        placeholder="Search by city, country or abbreviation (e.g. Mumbai, India, IST)"
         emptyText="No time zone matches"
         data-testid="workspace-timezone"
       />

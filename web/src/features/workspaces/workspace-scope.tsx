@@ -6,10 +6,14 @@ import { Alert } from '../../components/alert';
 import { PageLoader } from '../../components/spinner';
 import { prefs } from '../../lib/prefs';
 import { NotFoundPanel } from '../../pages/not-found-page';
+import { LivePostUpdates } from '../posts/live-updates';
 import { workspaceQuery } from './queries';
 import { WorkspaceContext } from './workspace-context';
 
-/** /orgs/:orgId/workspaces/:workspaceId: loads the workspace and remembers it as this org's current one. */
+/**
+ * /orgs/:orgId/workspaces/:workspaceId: loads the workspace, remembers it as this org's current one, and
+ * keeps its pages' posts live (one event stream for the lists, the calendar and each post page).
+ */
 export function WorkspaceScope() {
   const { orgId = '', workspaceId = '' } = useParams();
   const workspace = useQuery(workspaceQuery(workspaceId));
@@ -28,7 +32,9 @@ export function WorkspaceScope() {
   }
   return (
     <WorkspaceContext.Provider value={workspace.data}>
-      <Outlet />
+      <LivePostUpdates workspaceId={workspace.data.id}>
+        <Outlet />
+      </LivePostUpdates>
     </WorkspaceContext.Provider>
   );
 }
