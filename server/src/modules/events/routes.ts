@@ -21,10 +21,14 @@ const EVENTS_DESCRIPTION = [
 /** Live updates: `GET /workspaces/{id}/events`, fed by PostgreSQL LISTEN/NOTIFY through PostEventsHub. */
 export async function eventRoutes(app: App, ctx: AppContext): Promise<void> {
   const hub = new PostEventsHub(ctx.database, ctx.config.database.kind === 'postgres' ? ctx.config.database.url : null, ctx.logger);
-  const open = new Set<PassThrough>();
+  const open = new Map<PassThrough, { destroy(): void }>();
   // Open streams would keep the server from closing: end them first.
   app.addHook('preClose', async () => {
-    for (const stream of open) stream.end();
+    // End each stream, and close its connection so the server's close does not wait on it.
+    for (const [stream, connection] of open) {
+      stream.end();
+      connection.destroy();
+    }
     await hub.close();
   });
 
@@ -44,7 +48,7 @@ export async function eventRoutes(app: App, ctx: AppContext): Promise<void> {
         if (message.kind === 'post') write('post', message.event);
         else write('resync', {});
       });
-      open.add(stream);
+      open.set(stream, reply.raw);
       const heartbeat = setInterval(() => stream.write(': keep-alive\n\n'), HEARTBEAT_MS).unref();
       const lifetime = setTimeout(() => stream.end(), ctx.config.auth.accessTokenTtlSeconds * 1000).unref();
       let stopped = false;
