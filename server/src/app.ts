@@ -27,6 +27,9 @@ import { orgRoutes } from './modules/orgs/routes.js';
 import { postRoutes } from './modules/posts/routes.js';
 import { workspaceRoutes } from './modules/workspaces/routes.js';
 
+/** How long a closing server lets requests in flight finish before cutting their connections. */
+const SHUTDOWN_GRACE_MS = 5_000;
+
 /** Builds the HTTP app (API, docs, probes, dashboard) on a ready runtime context. */
 export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   const app = Fastify({
@@ -42,6 +45,11 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     genReqId: () => randomUUID(),
   }).withTypeProvider<ZodTypeProvider>();
 
+  // Closing waits for requests in flight, then cuts what is still open after a grace period: a stuck
+  // connection (a client that never finishes reading) must not keep Herald from shutting down.
+  app.addHook('preClose', async () => {
+    setTimeout(() => app.server.closeAllConnections(), SHUTDOWN_GRACE_MS).unref();
+  });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.addHook('onSend', async (request, reply) => {
