@@ -3,7 +3,7 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyMultipart from '@fastify/multipart';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from './config.js';
 import type { AppContext } from './context.js';
@@ -14,7 +14,6 @@ import { registerObservability } from './http/observability.js';
 import { registerApiRateLimit } from './http/rate-limit.js';
 import type { App } from './http/types.js';
 import { registerWeb } from './http/web.js';
-import { REDACT_PATHS, requestSerializer } from './lib/logger.js';
 import { authRoutes } from './modules/auth/routes.js';
 import { AccessTokens } from './modules/auth/tokens.js';
 import { channelRoutes } from './modules/channels/routes.js';
@@ -32,11 +31,10 @@ const SHUTDOWN_GRACE_MS = 5_000;
 
 /** Builds the HTTP app (API, docs, probes, dashboard) on a ready runtime context. */
 export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
+  // The process's one logger: its serializers and redaction (lib/logger.ts) apply to request logs too.
+  const logger: FastifyBaseLogger = ctx.logger;
   const app = Fastify({
-    logger:
-      ctx.config.logLevel === 'silent'
-        ? false
-        : { level: ctx.config.logLevel, redact: { paths: REDACT_PATHS, censor: '[redacted]' }, serializers: { req: requestSerializer } },
+    loggerInstance: logger,
     frameworkErrors: frameworkError,
     routerOptions: { maxParamLength: 500 },
     trustProxy: trustProxyOption(ctx.config.trustProxy),

@@ -4,6 +4,7 @@ import { rowsOf } from '../src/db/client.js';
 import { jobHandlers } from '../src/jobs/handlers.js';
 import { FakeSmtp } from './fakes/smtp.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
+import { dumpSchema } from './helpers/db-dump.js';
 import { call, signUp } from './helpers/http.js';
 
 /**
@@ -28,20 +29,6 @@ async function rows<T>(query: ReturnType<typeof sql>): Promise<T[]> {
   return rowsOf<T>(await t.runtime.db.execute(query));
 }
 
-/** Every row of every table in a schema, as text. */
-async function dumpSchema(schema: string): Promise<string> {
-  const tables = await rows<{ table_name: string }>(
-    sql`select table_name from information_schema.tables where table_schema = ${schema} and table_type = 'BASE TABLE' order by table_name`,
-  );
-  expect(tables.length).toBeGreaterThan(0);
-  const parts: string[] = [];
-  for (const { table_name } of tables) {
-    const found = await rows<{ r: string }>(sql`select t::text as r from ${sql.identifier(schema)}.${sql.identifier(table_name)} t`);
-    parts.push(...found.map((f) => `${table_name}: ${f.r}`));
-  }
-  return parts.join('\n');
-}
-
 /** Waits until the queue has no job left to run (all sent, none retrying). */
 async function queueDrained(): Promise<void> {
   const deadline = Date.now() + 20_000;
@@ -61,10 +48,10 @@ function tokenOf(text: string, pattern: RegExp): string {
 
 async function expectNowhereAtRest(token: string, linkPath: string): Promise<void> {
   await queueDrained();
-  const queue = await dumpSchema('pgboss');
+  const queue = await dumpSchema(t.runtime.db, 'pgboss');
   expect(queue).not.toContain(token);
   expect(queue).not.toContain(linkPath);
-  const app = await dumpSchema('public');
+  const app = await dumpSchema(t.runtime.db, 'public');
   expect(app).not.toContain(token);
 }
 

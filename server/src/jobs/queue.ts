@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { PgBoss, fromDrizzle, fromPglite, type JobResult } from 'pg-boss';
 import type { Database, Db } from '../db/client.js';
 import type { Logger } from '../lib/logger.js';
+import { errorMessage, serializeError } from '../lib/redact.js';
 import { JOBS, JOB_NAMES, type JobName, type JobPayload } from './catalog.js';
 
 export interface SendOptions {
@@ -75,7 +76,8 @@ export class JobQueue {
               return { id: job.id, status: 'completed' };
             } catch (err) {
               this.logger.warn({ err, job: name, jobId: job.id }, 'job failed; it will be retried by policy');
-              return { id: job.id, status: 'failed', output: err instanceof Error ? { name: err.name, message: err.message, stack: err.stack } : { message: String(err) } };
+              // The output is stored in pg-boss's job table: no query parameters, no secrets (lib/redact.ts).
+              return { id: job.id, status: 'failed', output: err instanceof Error ? serializeError(err) : { message: errorMessage(err) } };
             }
           }),
         ),

@@ -1,47 +1,51 @@
-import pino, { type Logger } from 'pino';
-
-/**
- * JSON logs. Secrets never reach a log line: auth headers, cookies, passwords and tokens are redacted
- * wherever they appear in a logged object.
- */
-export const REDACT_PATHS = [
-  'req.headers.authorization',
-  'req.headers.cookie',
-  'res.headers["set-cookie"]',
-  '*.password',
-  '*.newPassword',
-  '*.currentPassword',
-  '*.token',
-  '*.accessToken',
-  '*.refreshToken',
-  '*.clientSecret',
-  '*.code_verifier',
-  '*.id_token',
-];
-
-/** Query parameters and path segments that carry secrets (reset tokens, OAuth codes, invitation tokens). */
-const SECRET_QUERY = /([?&](?:token|code|state|id_token|access_token|refresh_token)=)[^&#]*/gi;
-const SECRET_PATH = /(\/(?:invite|invitations|media\/file)\/)[^/?#]+/gi;
-
-/** A URL as it may be logged: secret parameters and token path segments replaced. */
-export function redactUrl(url: string): string {
-  return url.replace(SECRET_QUERY, '$1[redacted]').replace(SECRET_PATH, '$1[redacted]');
-}
+import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino';
+import { REDACTED, isSecretKey, redactSecrets, redactText, serializeError } from './redact.js';
 
 /** Fastify's request serializer: method, redacted URL, remote address; never headers or bodies. */
-export const requestSerializer = (req: { method: string; url: string; ip?: string; id?: string }) => ({
+const requestSerializer = (req: { method: string; url: string; ip?: string }) => ({
   method: req.method,
-  url: redactUrl(req.url),
+  url: redactText(req.url),
   remoteAddress: req.ip,
 });
 
-export function createLogger(level: string): Logger {
-  return pino({
+const responseSerializer = (reply: { statusCode: number }) => ({ statusCode: reply.statusCode });
+
+/** Keys whose serializer already makes them safe: the walk must not enter a request or a reply. */
+const SERIALIZED = new Set(['req', 'res']);
+
+/**
+ * Every logged object passes here before it is written: secret keys are redacted at any depth, errors
+ * (under any key) lose database parameters and row values (`lib/redact.ts`), strings lose tokens in URLs
+ * and bearer credentials. An object with nothing to hide is not copied.
+ */
+function redactLogObject(obj: Record<string, unknown>): Record<string, unknown> {
+  let copy: Record<string, unknown> | undefined;
+  for (const key of Object.keys(obj)) {
+    if (SERIALIZED.has(key)) continue;
+    const value = obj[key];
+    const safe = isSecretKey(key) && value !== null && value !== undefined ? REDACTED : redactSecrets(value);
+    if (safe !== value) (copy ??= { ...obj })[key] = safe;
+  }
+  return copy ?? obj;
+}
+
+/**
+ * JSON logs, one logger for the process (the HTTP app logs through it too). Secrets never reach a log
+ * line: see `redactLogObject`. `destination` lets tests read every line.
+ */
+export function createLogger(level: string, destination?: DestinationStream): Logger {
+  const options: LoggerOptions = {
     level,
     base: { service: 'herald' },
-    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
     timestamp: pino.stdTimeFunctions.isoTime,
-  });
+    formatters: { log: redactLogObject },
+    serializers: {
+      req: requestSerializer,
+      res: responseSerializer,
+      err: (err: unknown) => (err instanceof Error ? serializeError(err) : err),
+    },
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 export type { Logger };

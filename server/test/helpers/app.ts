@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { buildApp } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
+import type { Logger } from '../../src/lib/logger.js';
 import { createRuntime, type Runtime } from '../../src/runtime.js';
 
 /**
@@ -20,7 +21,8 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+/** `logger`: where the app logs (tests that read the log lines); otherwise LOG_LEVEL (silent). */
+export async function createTestApp(env: Record<string, string> = {}, opts: { logger?: Logger } = {}): Promise<TestApp> {
   const dataDir = await mkdtemp(join(tmpdir(), 'herald-test-'));
   const pgDb = process.env.HERALD_TEST_DB === 'postgres' ? await createPostgresDatabase() : undefined;
   const config = loadConfig(
@@ -38,7 +40,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     },
     { pgliteDir: null },
   );
-  const runtime = await createRuntime(config, { supervise: false });
+  const runtime = await createRuntime(config, { supervise: false, ...(opts.logger ? { logger: opts.logger } : {}) });
   const app = await buildApp(runtime);
   await app.ready();
   return {

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
 import type { Credentials } from '../../src/integrations/social/provider.js';
 import { jobHandlers } from '../../src/jobs/handlers.js';
+import type { JobHandlers } from '../../src/jobs/queue.js';
+import type { Logger } from '../../src/lib/logger.js';
 import { openChannel } from '../../src/modules/channels/publishing-access.js';
 import { upload } from '../media-fixtures.js';
 import { createTestApp, type TestApp } from './app.js';
@@ -36,13 +38,18 @@ export interface Pipeline<F> {
 
 const FINAL = new Set(['published', 'failed', 'needs_reauth', 'needs_review']);
 
-export async function startPipeline<F>(makeKit: (publicUrl: string) => Promise<PlatformKit<F>>): Promise<Pipeline<F>> {
+/** `logger`: where Herald logs; `handlers`: the worker's job handlers, given Herald's own (a test may wrap one). */
+export async function startPipeline<F>(
+  makeKit: (publicUrl: string) => Promise<PlatformKit<F>>,
+  opts: { logger?: Logger; handlers?: (own: JobHandlers) => JobHandlers } = {},
+): Promise<Pipeline<F>> {
   const port = await freePort();
   const publicUrl = `http://127.0.0.1:${port}`;
   const kit = await makeKit(publicUrl);
-  const t = await createTestApp({ AUTH_RATE_LIMIT_MAX: '100000', HERALD_PUBLIC_URL: publicUrl, HERALD_PUBLISH_RETRY_BASE_MS: '100', HTTP_TIMEOUT_MS: '5000', ...kit.env });
+  const t = await createTestApp({ AUTH_RATE_LIMIT_MAX: '100000', HERALD_PUBLIC_URL: publicUrl, HERALD_PUBLISH_RETRY_BASE_MS: '100', HTTP_TIMEOUT_MS: '5000', ...kit.env }, opts.logger ? { logger: opts.logger } : {});
   await t.app.listen({ port, host: '127.0.0.1' });
-  await t.runtime.queue.work(jobHandlers(t.runtime));
+  const own = jobHandlers(t.runtime);
+  await t.runtime.queue.work(opts.handlers ? opts.handlers(own) : own);
   const s = await ownerWithWorkspace(t.app, { sandboxChannels: 0 });
   const api: Pipeline<F>['api'] = (method, url, body) => call(t.app, method, `/api/v1${url}`, { token: s.token, ...(body === undefined ? {} : { body }) });
 

@@ -12,6 +12,7 @@ import type { AuthService, SignedIn } from './service.js';
 import * as sessionRepo from './session.repo.js';
 import type { ClientInfo, SessionService } from './sessions.js';
 import * as verificationRepo from './verification.repo.js';
+import { errorMessage } from '../../lib/redact.js';
 
 type GoogleConfig = Extract<Config['google'], { enabled: true }>;
 
@@ -235,5 +236,5 @@ function describeFailure(err: unknown): Record<string, unknown> {
   if (err instanceof joseErrors.JWTClaimValidationFailed) return { reason: 'id_token_invalid', code: err.code, claim: err.claim };
   if (err instanceof joseErrors.JOSEError) return { reason: 'id_token_invalid', code: err.code };
   if (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError')) return { reason: 'google_timeout' };
-  return { reason: 'google_unreachable', error: err instanceof Error ? err.message : String(err) };
+  return { reason: 'google_unreachable', error: errorMessage(err) };
 }

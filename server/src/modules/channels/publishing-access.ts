@@ -6,6 +6,7 @@ import { AppError } from '../../lib/errors.js';
 import { openCredentials, sealCredentials } from './credentials.js';
 import * as repo from './repo.js';
 import type { ChannelRecord } from './repo.js';
+import { errorMessage } from '../../lib/redact.js';
 
 export type { ChannelRecord } from './repo.js';
 export { findChannelsForWorkspace, listSlots } from './repo.js';
@@ -66,7 +67,7 @@ export async function openChannel(
     credentials = openCredentials(ctx.keys, ciphertext);
   } catch (err) {
     // The message names a key id at most, never key material or plaintext.
-    ctx.logger.warn({ channelId, organizationId, reason: err instanceof Error ? err.message : 'unknown' }, 'channel credentials cannot be decrypted');
+    ctx.logger.warn({ channelId, organizationId, reason: errorMessage(err) }, 'channel credentials cannot be decrypted');
     throw new ChannelUnavailableError('needs_reauth', channelId, 'The stored credentials cannot be read with the configured secret keys; reconnect the channel');
   }
   return { channel, account: { externalId: channel.externalId, credentials } };

@@ -8,6 +8,7 @@ import { providerFor } from '../../integrations/social/registry.js';
 import { notifyManagers } from '../notifications/service.js';
 import { EXPIRING_WITHIN_MS } from './health.js';
 import { markChannelNeedsReauth, openChannel, saveChannelCredentials } from './publishing-access.js';
+import { errorMessage } from '../../lib/redact.js';
 
 type Ctx = Pick<AppContext, 'db' | 'keys' | 'logger' | 'social' | 'queue' | 'mailer' | 'config'>;
 
@@ -95,7 +96,7 @@ export async function refreshChannelToken(ctx: Ctx, organizationId: string, chan
         await renewalRefused(ctx, organizationId, claimed, provider, err.message, { stillValid, expiresAt, what: 'Renewing access failed' });
         return stillValid ? 'failed' : 'needs_reauth';
       }
-      ctx.logger.warn({ channelId, platform: claimed.platform, kind: isProviderError(err) ? err.kind : 'error', message: err instanceof Error ? err.message : String(err) }, 'token refresh failed; will retry');
+      ctx.logger.warn({ channelId, platform: claimed.platform, kind: isProviderError(err) ? err.kind : 'error', message: errorMessage(err) }, 'token refresh failed; will retry');
       return 'failed';
     }
   });
@@ -159,7 +160,7 @@ export async function refreshAfterAuthError(ctx: Ctx, organizationId: string, ch
           await renewalRefused(ctx, organizationId, claimed, provider, err.message, { stillValid: false, expiresAt: refusedSince, what });
           return { kind: 'needs_reauth', reason: err.message };
         }
-        ctx.logger.warn({ channelId, platform: claimed.platform, kind: isProviderError(err) ? err.kind : 'error', message: err instanceof Error ? err.message : String(err) }, 'token refresh after a refused token failed; will retry');
+        ctx.logger.warn({ channelId, platform: claimed.platform, kind: isProviderError(err) ? err.kind : 'error', message: errorMessage(err) }, 'token refresh after a refused token failed; will retry');
         return { kind: 'unavailable', error: isProviderError(err) ? err : undefined };
       }
     });
@@ -186,7 +187,7 @@ export async function refreshExpiringTokens(ctx: Ctx): Promise<Record<RefreshRes
       counts[await refreshChannelToken(ctx, c.organizationId, c.id, EXPIRING_WITHIN_MS)] += 1;
     } catch (err) {
       counts.failed += 1;
-      ctx.logger.warn({ channelId: c.id, message: err instanceof Error ? err.message : String(err) }, 'token refresh failed');
+      ctx.logger.warn({ channelId: c.id, message: errorMessage(err) }, 'token refresh failed');
     }
   }
   return counts;

@@ -13,6 +13,7 @@ import { ChannelsService } from '../channels/service.js';
 import { releaseHeldTargets } from '../publishing/held.js';
 import { connectable, type ConnectablePlatform } from './platforms.js';
 import * as repo from './repo.js';
+import { errorMessage } from '../../lib/redact.js';
 
 /** Consent must come back within 10 minutes; the account picker then stays open for 30. */
 const CONSENT_TTL_MS = 10 * 60_000;
@@ -133,8 +134,8 @@ export class ConnectionsService {
       credentials = await target.oauth.exchangeCode(query.code, { verifier: secret.verifier }, this.redirectUri(target.platform));
       accounts = await target.oauth.listTargets(credentials);
     } catch (err) {
-      this.ctx.logger.warn({ platform, connectionId: claimed.id, err: err instanceof Error ? { name: err.name, message: err.message } : String(err) }, 'oauth exchange failed');
-      return fail(`${target.displayName} refused the sign-in: ${err instanceof Error ? err.message : 'unknown error'}`);
+      this.ctx.logger.warn({ platform, connectionId: claimed.id, err }, 'oauth exchange failed');
+      return fail(`${target.displayName} refused the sign-in: ${errorMessage(err)}`);
     }
     if (accounts.length === 0) return fail(`This ${target.displayName} login has nothing Herald can publish to (no pages, business accounts or profiles were shared).`);
     await repo.updateConnection(this.ctx.db, claimed.id, 'exchanging', {

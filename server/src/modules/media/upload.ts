@@ -10,6 +10,7 @@ import { makeThumbnail, readImageFacts } from './images.js';
 import { MoovScanner, parseMoov } from './mp4.js';
 import * as repo from './repo.js';
 import { UploadFieldsSchema, type UploadFields } from './schemas.js';
+import { errorMessage } from '../../lib/redact.js';
 
 const TEXT_FIELDS = ['altText', 'tags'] as const;
 
@@ -244,7 +245,7 @@ function requestError(err: unknown): Error {
   }
   if (code === 'FST_REQ_FILE_TOO_LARGE' && err instanceof Error) return err;
   if (code === 'FST_INVALID_JSON_FIELD_ERROR') return validationFailed('A field sent as application/json is not valid JSON', { body: 'Invalid JSON field' });
-  const message = err instanceof Error ? err.message : String(err);
+  const message = errorMessage(err);
   return badRequest('malformed_multipart', `The multipart body could not be read (${message})`);
 }
 

@@ -5,6 +5,7 @@ import type { PostMetrics } from '../../integrations/social/provider.js';
 import { ChannelUnavailableError, openChannel } from '../channels/publishing-access.js';
 import { refreshAfterAuthError } from '../channels/token-refresh.js';
 import * as repo from './repo.js';
+import { errorMessage } from '../../lib/redact.js';
 
 type Ctx = Pick<AppContext, 'db' | 'keys' | 'logger' | 'social' | 'queue' | 'mailer' | 'config'>;
 
@@ -75,7 +76,7 @@ export async function syncMetrics(ctx: Ctx, now = new Date()): Promise<SyncSumma
     } catch (err) {
       summary.channelsFailed += 1;
       if (err instanceof ChannelUnavailableError) continue;
-      ctx.logger.warn({ channelId, platform: first.platform, kind: isProviderError(err) ? err.kind : 'error', message: err instanceof Error ? err.message : String(err) }, 'metrics sync failed for a channel');
+      ctx.logger.warn({ channelId, platform: first.platform, kind: isProviderError(err) ? err.kind : 'error', message: errorMessage(err) }, 'metrics sync failed for a channel');
     }
   }
   return summary;

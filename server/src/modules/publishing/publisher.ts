@@ -10,6 +10,7 @@ import { recomputePostStatus } from '../posts/service.js';
 import * as repo from './repo.js';
 import { classify, releaseClaim, settle, type Outcome } from './settle.js';
 import { WORKER_ID } from './workers.js';
+import { errorMessage } from '../../lib/redact.js';
 
 export { classify, settle, type Outcome } from './settle.js';
 
@@ -83,7 +84,7 @@ export class Publisher {
       content = { text: data.target.text ?? data.post.text, media: await mediaForPublish(this.ctx, organizationId, mediaIds, provider.platform) };
     } catch (err) {
       // Nothing reached the platform yet: safe to retry.
-      return { kind: 'retry', outcome: 'transient', error: { kind: 'transient', message: `Preparing media failed: ${(err as Error).message}` } };
+      return { kind: 'retry', outcome: 'transient', error: { kind: 'transient', message: `Preparing media failed: ${errorMessage(err)}` } };
     }
 
     const release = await this.limit(provider).acquire();

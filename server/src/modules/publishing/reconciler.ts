@@ -11,6 +11,7 @@ import { noticeTargetProblem } from './notices.js';
 import * as repo from './repo.js';
 import { settle } from './settle.js';
 import { isAlive, STALE_AFTER_MS } from './workers.js';
+import { errorMessage } from '../../lib/redact.js';
 
 export type Reconciliation = 'still_running' | 'published' | 'retry' | 'needs_review' | 'needs_reauth' | 'not_publishing';
 
@@ -62,7 +63,7 @@ export async function reconcileTarget(ctx: AppContext, targetId: string, opts: {
     if (err instanceof AuthExpiredError || err instanceof ChannelUnavailableError) return holdForReauth(ctx, target, attempt, err.message);
     const tries = await repo.countReconcileFailure(ctx.db, targetId, target.attemptCount);
     if (tries >= MAX_RECONCILE_TRIES) {
-      const message = err instanceof Error ? err.message : String(err);
+      const message = errorMessage(err);
       return review(ctx, target, attempt, `Herald asked ${provider.displayName} ${tries} times whether the post went out and got no answer (${message}); check the channel`);
     }
     // Asked again later (the job's retry, or the next sweep).

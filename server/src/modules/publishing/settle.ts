@@ -8,6 +8,7 @@ import { nextRetryAt } from './backoff.js';
 import { enqueuePublish } from './enqueue.js';
 import { noticeTargetProblem } from './notices.js';
 import * as repo from './repo.js';
+import { errorMessage } from '../../lib/redact.js';
 
 /** What became of one publish call, and so what happens to the target next. */
 export type Outcome =
@@ -34,7 +35,7 @@ export function classify(err: unknown): Outcome {
         return { kind: 'unknown', error };
     }
   }
-  return { kind: 'unknown', error: { kind: 'unknown_outcome', message: err instanceof Error ? err.message : String(err) } };
+  return { kind: 'unknown', error: { kind: 'unknown_outcome', message: errorMessage(err) } };
 }
 
 function toTargetError(err: ProviderError): TargetError {
