@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { rowsOf } from '../src/db/client.js';
+import { lockPostOfTarget } from '../src/modules/publishing/post-state.repo.js';
 import * as repo from '../src/modules/publishing/repo.js';
 import { settle } from '../src/modules/publishing/settle.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
@@ -24,7 +25,7 @@ it('schedules the check of an unknown outcome from the attempt’s start plus th
   const { db } = t.runtime;
   // Claimed as a worker claims it; the call then ran long (its attempt began 200 s ago).
   const claimed = await db.transaction(async (tx) => {
-    await repo.lockPostOfTarget(tx, job.id);
+    await lockPostOfTarget(tx, job.id);
     const target = (await repo.claimTarget(tx, job.id, 0, 0))!;
     const attemptId = await repo.insertAttempt(tx, { organizationId: target.organizationId, targetId: target.id, attemptNo: target.attemptCount, workerId: 'test' });
     return { target, attemptId };

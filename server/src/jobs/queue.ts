@@ -49,6 +49,20 @@ export class JobQueue {
   }
 
   /**
+   * Sends several jobs of one name in one statement (pg-boss `insert`), in `opts.tx` when given. As with
+   * `send`, a job whose singleton key is already queued is skipped.
+   */
+  async sendMany<N extends JobName>(name: N, jobs: readonly { payload: JobPayload<N>; startAfter?: Date; singletonKey?: string }[], opts: Pick<SendOptions, 'tx'> = {}): Promise<void> {
+    if (jobs.length === 0) return;
+    const rows = jobs.map((job) => ({
+      data: JOBS[name].payload.parse(job.payload),
+      ...(job.startAfter ? { startAfter: job.startAfter } : {}),
+      ...(job.singletonKey ? { singletonKey: job.singletonKey } : {}),
+    }));
+    await this.boss.insert(name, rows, opts.tx ? { db: fromDrizzle(opts.tx as never, sql as never) } : {});
+  }
+
+  /**
    * Registers a handler for every job in the catalog; a missing one is a startup error by type and at runtime.
    * Each job name gets `concurrency / batchSize` pollers fetching `batchSize` jobs at a time. The jobs
    * of a batch run side by side and settle one by one (a failing job is retried alone), and a poller

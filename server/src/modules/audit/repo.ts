@@ -16,6 +16,12 @@ export async function recordAudit(db: Db, entry: AuditEntry): Promise<void> {
   await db.insert(auditLog).values({ ...entry, data: entry.data ?? {} });
 }
 
+/** How the activity log names a post: its first line, at most 80 characters (the dashboard links it by id). */
+export function postTitle(text: string): string {
+  const line = text.trim().split('\n')[0]?.trim() ?? '';
+  return line.length > 80 ? `${line.slice(0, 79)}…` : line;
+}
+
 export interface AuditPage {
   /** Only entries created strictly before this instant. */
   before?: Date | undefined;

@@ -3,8 +3,9 @@ import type { AppContext } from '../../context.js';
 import { requireScope } from '../../http/access.js';
 import { errorResponses, IdParam, type App } from '../../http/types.js';
 import { notFound } from '../../lib/errors.js';
-import { findPostRow, targetsOfPost } from '../posts/repo.js';
+import { findPostRow } from '../posts/repo.js';
 import { postScope } from '../posts/scope.js';
+import { targetsOfPost } from '../publishing/post-state.repo.js';
 import * as repo from './repo.js';
 
 const FIGURES = ['impressions', 'reach', 'likes', 'comments', 'shares', 'saves', 'clicks', 'videoViews'] as const;

@@ -1,11 +1,9 @@
 import { and, asc, desc, eq, gte, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { channels, posts, postTargets, publishAttempts, users, type TargetStatus } from '../../db/schema.js';
+import { channels, posts, postTargets, publishAttempts, users } from '../../db/schema.js';
 import { toPlatform } from '../../integrations/social/provider.js';
+import type { PostRow, TargetRow } from '../publishing/post-state.repo.js';
 import type { Attempt, Post, Target } from './schemas.js';
-
-export type PostRow = typeof posts.$inferSelect;
-export type TargetRow = typeof postTargets.$inferSelect;
 
 export async function insertPost(db: Db, row: typeof posts.$inferInsert): Promise<PostRow> {
   const [created] = await db.insert(posts).values(row).returning();
@@ -15,16 +13,6 @@ export async function insertPost(db: Db, row: typeof posts.$inferInsert): Promis
 export async function insertTargets(db: Db, rows: (typeof postTargets.$inferInsert)[]): Promise<TargetRow[]> {
   if (rows.length === 0) return [];
   return db.insert(postTargets).values(rows).returning();
-}
-
-/** The post row, locked for the rest of the transaction (edits, schedules and cancels serialise on it). */
-export async function lockPost(db: Db, organizationId: string, postId: string): Promise<PostRow | undefined> {
-  const [row] = await db
-    .select()
-    .from(posts)
-    .where(and(eq(posts.id, postId), eq(posts.organizationId, organizationId)))
-    .for('update');
-  return row;
 }
 
 export async function findPostRow(db: Db, organizationId: string, postId: string): Promise<PostRow | undefined> {
@@ -37,24 +25,8 @@ export async function postOrganization(db: Db, postId: string): Promise<{ organi
   return row ?? null;
 }
 
-export async function targetsOfPost(db: Db, postId: string): Promise<TargetRow[]> {
-  return db.select().from(postTargets).where(eq(postTargets.postId, postId)).orderBy(asc(postTargets.createdAt), asc(postTargets.id));
-}
-
 export async function updatePostRow(db: Db, postId: string, patch: Partial<typeof posts.$inferInsert>): Promise<void> {
   await db.update(posts).set({ ...patch, updatedAt: new Date() }).where(eq(posts.id, postId));
-}
-
-/**
- * Stores what the state machine derives from a post's targets: its status, published time, whether it
- * is in flight, and its platforms (read from the targets' channels in the same statement).
- */
-export async function saveDerivedPostState(db: Db, postId: string, derived: { status: PostRow['status']; publishedAt: Date | null; inFlight: boolean }): Promise<void> {
-  const platforms = sql<string[]>`coalesce((select array_agg(distinct ${channels.platform} order by ${channels.platform}) from ${postTargets} inner join ${channels} on ${channels.id} = ${postTargets.channelId} where ${postTargets.postId} = ${posts.id}), '{}'::text[])`;
-  await db
-    .update(posts)
-    .set({ ...derived, platforms, updatedAt: new Date() })
-    .where(eq(posts.id, postId));
 }
 
 export async function updateTarget(db: Db, targetId: string, patch: Partial<typeof postTargets.$inferInsert>): Promise<void> {
@@ -67,24 +39,6 @@ export async function deleteTargets(db: Db, targetIds: string[]): Promise<void> 
 
 export async function deletePostRow(db: Db, postId: string): Promise<void> {
   await db.delete(posts).where(eq(posts.id, postId));
-}
-
-/** Moves every target in `from` states to `scheduled` at `scheduledAt`, bumping versions; returns them. */
-export async function scheduleTargets(db: Db, postId: string, scheduledAt: Date, from: readonly TargetStatus[]): Promise<TargetRow[]> {
-  return db
-    .update(postTargets)
-    .set({ status: 'scheduled', scheduledAt, nextAttemptAt: null, version: sql`${postTargets.version} + 1`, updatedAt: new Date() })
-    .where(and(eq(postTargets.postId, postId), inArray(postTargets.status, [...from])))
-    .returning();
-}
-
-/** Moves every pending target back to draft, bumping versions so queued jobs do nothing. */
-export async function unscheduleTargets(db: Db, postId: string, from: readonly TargetStatus[]): Promise<TargetRow[]> {
-  return db
-    .update(postTargets)
-    .set({ status: 'draft', scheduledAt: null, nextAttemptAt: null, version: sql`${postTargets.version} + 1`, updatedAt: new Date() })
-    .where(and(eq(postTargets.postId, postId), inArray(postTargets.status, [...from])))
-    .returning();
 }
 
 /** Loads posts with their targets (two queries, whatever the number of posts), in the order of `postIds`. */
@@ -213,12 +167,4 @@ export async function takenInstants(db: Db, channelIds: string[], after: Date, e
       ),
     );
   return new Set(rows.filter((r) => r.at).map((r) => r.at!.getTime()));
-}
-
-/** A published target removed from its platform: it keeps its post id and permalink as history. */
-export async function markTargetDeleted(db: Db, targetId: string): Promise<void> {
-  await db
-    .update(postTargets)
-    .set({ status: 'deleted', updatedAt: new Date() })
-    .where(and(eq(postTargets.id, targetId), eq(postTargets.status, 'published')));
 }

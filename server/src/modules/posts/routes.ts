@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { requireScope, requireUser } from '../../http/access.js';
 import { errorResponses, IdParam, type App } from '../../http/types.js';
+import { unpublish } from '../publishing/unpublish.js';
 import { workspaceScope } from '../workspaces/scope.js';
 import {
   CalendarQuerySchema,
@@ -19,7 +20,6 @@ import { calendar } from './calendar.service.js';
 import { SchedulingService } from './scheduling.service.js';
 import { postScope } from './scope.js';
 import { PostsService } from './service.js';
-import { unpublish } from './unpublish.service.js';
 
 const tags = ['posts'];
 const PostParams = IdParam('postId');

@@ -2,10 +2,9 @@ import type { AppContext } from '../../context.js';
 import type { TargetStatus } from '../../db/schema.js';
 import { badRequest, conflict, notFound } from '../../lib/errors.js';
 import { decodeCursor, encodeCursor } from '../../lib/cursor.js';
-import { recordAudit } from '../audit/repo.js';
-import { notifyPostChanged } from '../events/notify.js';
-import { derivePostStatus, isPostInFlight } from '../publishing/post-status.js';
-import { enqueuePublish } from '../publishing/enqueue.js';
+import { postTitle, recordAudit } from '../audit/repo.js';
+import { recomputePostStatus, schedule } from '../publishing/post-state.js';
+import { lockPost, targetsOfPost } from '../publishing/post-state.repo.js';
 import * as repo from './repo.js';
 import type { Post, PostCreate, PostDetail, PostListQuery, PostPreview, PostUpdate } from './schemas.js';
 import { assertValid, checkPost, type RuleCheck } from './validation.js';
@@ -43,8 +42,9 @@ export class PostsService {
           return { organizationId, postId: post.id, channelId: c.id, text: override?.text ?? null, mediaIds: override?.mediaIds ?? null, status, scheduledAt: when };
         }),
       );
-      if (when) for (const t of targets) await enqueuePublish(this.ctx.queue, tx, t, when);
-      await recordAudit(tx, { organizationId, actorId, action: when ? 'post.scheduled' : 'post.created', subjectType: 'post', subjectId: post.id, data: { channels: channels.length, scheduledAt: when?.toISOString() ?? null } });
+      if (when) await schedule(this.ctx, tx, post.id, when, targets);
+      const action = input.publishNow ? 'post.publish_now' : when ? 'post.scheduled' : 'post.created';
+      await recordAudit(tx, { organizationId, actorId, action, subjectType: 'post', subjectId: post.id, data: { title: postTitle(input.text), channels: channels.length, scheduledAt: when?.toISOString() ?? null } });
       return post.id;
     });
     return this.get(organizationId, postId);
@@ -87,7 +87,7 @@ export class PostsService {
   async update(organizationId: string, actorId: string, postId: string, input: PostUpdate): Promise<PostDetail> {
     const current = await repo.findPostRow(this.ctx.db, organizationId, postId);
     if (!current) throw notFound('Post');
-    const currentTargets = await repo.targetsOfPost(this.ctx.db, postId);
+    const currentTargets = await targetsOfPost(this.ctx.db, postId);
     const channelIds = input.channelIds ?? currentTargets.map((t) => t.channelId);
     const overrides =
       input.targets ??
@@ -98,9 +98,9 @@ export class PostsService {
     const { channels, checks } = await checkPost(this.ctx, organizationId, current.workspaceId, content);
 
     await this.ctx.db.transaction(async (tx) => {
-      const post = await repo.lockPost(tx, organizationId, postId);
+      const post = await lockPost(tx, organizationId, postId);
       if (!post) throw notFound('Post');
-      const targets = await repo.targetsOfPost(tx, postId);
+      const targets = await targetsOfPost(tx, postId);
       const locked = targets.filter((t) => LOCKED_STATES.includes(t.status));
       if (locked.length > 0) {
         throw conflict('post_locked', 'This post is publishing or has gone out and can no longer be edited; duplicate it to post again', { targetIds: locked.map((t) => t.id) });
@@ -120,11 +120,11 @@ export class PostsService {
           const [created] = await repo.insertTargets(tx, [
             { organizationId, postId, channelId, ...fields, status: pending ? 'scheduled' : 'draft', scheduledAt: pending },
           ]);
-          if (pending && created) await enqueuePublish(this.ctx.queue, tx, created, pending > new Date() ? pending : new Date());
+          if (pending && created) await schedule(this.ctx, tx, postId, pending, [created]);
         }
       }
       await recomputePostStatus(tx, postId);
-      await recordAudit(tx, { organizationId, actorId, action: 'post.updated', subjectType: 'post', subjectId: postId, data: { fields: Object.keys(input) } });
+      await recordAudit(tx, { organizationId, actorId, action: 'post.updated', subjectType: 'post', subjectId: postId, data: { title: postTitle(content.text), fields: Object.keys(input) } });
     });
     return this.get(organizationId, postId);
   }
@@ -147,29 +147,17 @@ export class PostsService {
 
   async remove(organizationId: string, actorId: string, postId: string): Promise<void> {
     await this.ctx.db.transaction(async (tx) => {
-      const post = await repo.lockPost(tx, organizationId, postId);
+      const post = await lockPost(tx, organizationId, postId);
       if (!post) throw notFound('Post');
-      const targets = await repo.targetsOfPost(tx, postId);
+      const targets = await targetsOfPost(tx, postId);
       if (!targets.every((t) => t.status === 'draft' || t.status === 'scheduled')) {
         throw conflict('post_not_deletable', 'Only drafts and scheduled posts can be deleted; this one has already gone (or is going) out');
       }
       // Queued publish jobs find no target any more and do nothing.
       await repo.deletePostRow(tx, postId);
-      await recordAudit(tx, { organizationId, actorId, action: 'post.deleted', subjectType: 'post', subjectId: postId, data: {} });
+      await recordAudit(tx, { organizationId, actorId, action: 'post.deleted', subjectType: 'post', subjectId: postId, data: { title: postTitle(post.text) } });
     });
   }
-}
-
-/** Re-derives the post's status (and published time) from its targets, in the caller's transaction. */
-export async function recomputePostStatus(tx: Parameters<typeof repo.targetsOfPost>[0], postId: string): Promise<void> {
-  const targets = await repo.targetsOfPost(tx, postId);
-  const statuses = targets.map((t) => t.status);
-  const status = derivePostStatus(statuses);
-  const published = targets.map((t) => t.publishedAt).filter((d): d is Date => d !== null);
-  // A post removed from the platforms keeps the time it went out.
-  const publishedAt = (status === 'published' || status === 'deleted') && published.length > 0 ? new Date(Math.max(...published.map((d) => d.getTime()))) : null;
-  await repo.saveDerivedPostState(tx, postId, { status, publishedAt, inFlight: isPostInFlight(statuses) });
-  await notifyPostChanged(tx, postId);
 }
 
 function postCursor(cursor: string | undefined): { at: Date; id: string } | undefined {

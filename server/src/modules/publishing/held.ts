@@ -2,9 +2,9 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { AppContext } from '../../context.js';
 import type { Db } from '../../db/client.js';
 import { postTargets } from '../../db/schema.js';
-import { recomputePostStatus } from '../posts/service.js';
 import { enqueuePublish } from './enqueue.js';
-import { lockPostOfTarget } from './repo.js';
+import { targetsChanged } from './post-state.js';
+import { lockPostOfTarget } from './post-state.repo.js';
 
 /**
  * A reconnected channel's held posts go out again: each target stopped at `needs_reauth` is
@@ -30,7 +30,7 @@ export async function releaseHeldTargets(ctx: Pick<AppContext, 'queue'>, tx: Db,
         .returning();
       if (!target) continue;
       await ctx.queue.send('reconcile-target', { targetId: id }, { tx, singletonKey: id });
-      await recomputePostStatus(tx, target.postId);
+      await targetsChanged(tx, [target]);
       released += 1;
       continue;
     }
@@ -47,8 +47,8 @@ export async function releaseHeldTargets(ctx: Pick<AppContext, 'queue'>, tx: Db,
       .where(and(eq(postTargets.id, id), eq(postTargets.status, 'needs_reauth')))
       .returning();
     if (!target) continue;
-    await enqueuePublish(ctx.queue, tx, target, target.scheduledAt ?? now);
-    await recomputePostStatus(tx, target.postId);
+    await enqueuePublish(ctx.queue, tx, [target], target.scheduledAt ?? now);
+    await targetsChanged(tx, [target]);
     released += 1;
   }
   return released;

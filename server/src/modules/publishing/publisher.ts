@@ -6,7 +6,8 @@ import { Semaphore } from '../../lib/semaphore.js';
 import { ChannelUnavailableError, openChannel } from '../channels/publishing-access.js';
 import { ensureFreshToken, ON_DEMAND_WINDOW_MS, refreshAfterAuthError, type AuthRecovery } from '../channels/token-refresh.js';
 import { mediaForPublish } from '../media/for-posts.js';
-import { recomputePostStatus } from '../posts/service.js';
+import { targetsChanged } from './post-state.js';
+import { lockPostOfTarget } from './post-state.repo.js';
 import * as repo from './repo.js';
 import { classify, releaseClaim, settle, type Outcome } from './settle.js';
 import { WORKER_ID } from './workers.js';
@@ -35,11 +36,11 @@ export class Publisher {
 
   async handle(job: { targetId: string; version: number; attempt: number }, signal?: AbortSignal): Promise<void> {
     const claimed = await this.ctx.db.transaction(async (tx) => {
-      await repo.lockPostOfTarget(tx, job.targetId);
+      await lockPostOfTarget(tx, job.targetId);
       const target = await repo.claimTarget(tx, job.targetId, job.version, job.attempt);
       if (!target) return null;
       const attemptId = await repo.insertAttempt(tx, { organizationId: target.organizationId, targetId: target.id, attemptNo: target.attemptCount, workerId: this.workerId });
-      await recomputePostStatus(tx, target.postId);
+      await targetsChanged(tx, [target]);
       return { target, attemptId };
     });
     // No claim: the job is stale (rescheduled, cancelled, retried, deleted) or another worker has it.

@@ -5,9 +5,10 @@ import { isProviderPlatform } from '../../integrations/social/registry.js';
 import { recordAudit } from '../audit/repo.js';
 import { ChannelUnavailableError, markChannelNeedsReauth, openChannel } from '../channels/publishing-access.js';
 import { refreshAfterAuthError } from '../channels/token-refresh.js';
-import { recomputePostStatus } from '../posts/service.js';
 import { enqueuePublish } from './enqueue.js';
 import { noticeTargetProblem } from './notices.js';
+import { targetsChanged } from './post-state.js';
+import { lockPostOfTarget } from './post-state.repo.js';
 import * as repo from './repo.js';
 import { settle } from './settle.js';
 import { isAlive, STALE_AFTER_MS } from './workers.js';
@@ -124,11 +125,11 @@ async function askRenewingOnce<T>(
 /** Hands the target to a person: the platform cannot say whether it went out. */
 async function review(ctx: AppContext, target: repo.TargetRow, attempt: Attempt | undefined, why: string): Promise<'needs_review'> {
   await ctx.db.transaction(async (tx) => {
-    await repo.lockPostOfTarget(tx, target.id);
+    await lockPostOfTarget(tx, target.id);
     const settled = await repo.settleTarget(tx, target.id, target.attemptCount, { status: 'needs_review', lastError: { kind: 'unknown_outcome', message: why } });
     if (!settled) return;
     if (attempt && !attempt.finishedAt) await repo.finishAttempt(tx, attempt.id, { outcome: 'abandoned', errorMessage: why });
-    await recomputePostStatus(tx, settled.postId);
+    await targetsChanged(tx, [settled]);
     await noticeTargetProblem(ctx, tx, settled, 'needs_review', why);
     await recordAudit(tx, { organizationId: settled.organizationId, actorId: null, action: 'post.needs_review', subjectType: 'post', subjectId: settled.postId, data: { targetId: target.id, reason: why } });
   });
@@ -143,13 +144,13 @@ async function review(ctx: AppContext, target: repo.TargetRow, attempt: Attempt 
 async function holdForReauth(ctx: AppContext, target: repo.TargetRow, attempt: Attempt | undefined, reason: string): Promise<'needs_reauth'> {
   const message = `Herald could not check whether the post went out: ${reason} Reconnect the channel; Herald then checks again before publishing.`;
   await ctx.db.transaction(async (tx) => {
-    await repo.lockPostOfTarget(tx, target.id);
+    await lockPostOfTarget(tx, target.id);
     const settled = await repo.settleTarget(tx, target.id, target.attemptCount, { status: 'needs_reauth', lastError: { kind: 'unknown_outcome', message } });
     if (!settled) return;
     // An attempt cut short by a dead worker stays an unknown outcome (checked after the reconnect).
     if (attempt && !attempt.finishedAt) await repo.finishAttempt(tx, attempt.id, { outcome: 'unknown_outcome', errorMessage: 'The worker stopped mid-call' });
     await markChannelNeedsReauth(tx, settled.channelId, reason);
-    await recomputePostStatus(tx, settled.postId);
+    await targetsChanged(tx, [settled]);
     await noticeTargetProblem(ctx, tx, settled, 'needs_reauth', reason);
   });
   return 'needs_reauth';
@@ -181,7 +182,7 @@ export async function sweep(ctx: AppContext): Promise<{ reconciled: number; rese
  */
 export async function resendOverdue(ctx: AppContext, dueBefore: Date): Promise<number> {
   const overdue = await repo.overdueTargets(ctx.db, dueBefore, 500);
-  for (const t of overdue) await enqueuePublish(ctx.queue, ctx.db, t, new Date());
+  await enqueuePublish(ctx.queue, ctx.db, overdue, new Date());
   return overdue.length;
 }
 

@@ -5,20 +5,6 @@ import { channels, posts, postTargets, publishAttempts, workerHeartbeats, type A
 export type TargetRow = typeof postTargets.$inferSelect;
 
 /**
- * Locks the post a target belongs to. Every transaction that changes a target takes its post's lock
- * first (posts before targets, as the post service does), so two targets of one post settling at once
- * serialise: the second recomputes the post's status from the first's committed result, and the lock
- * order never deadlocks.
- */
-export async function lockPostOfTarget(db: Db, targetId: string): Promise<void> {
-  await db
-    .select({ id: posts.id })
-    .from(posts)
-    .where(inArray(posts.id, db.select({ postId: postTargets.postId }).from(postTargets).where(eq(postTargets.id, targetId))))
-    .for('update');
-}
-
-/**
  * Claims a target for one publish attempt: the single conditional UPDATE that makes publishing
  * exactly-once. It succeeds only for the job's version and attempt while the target is pending.
  */

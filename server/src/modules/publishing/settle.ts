@@ -3,10 +3,11 @@ import type { AttemptOutcome, TargetError } from '../../db/schema.js';
 import { isProviderError, type ProviderError } from '../../integrations/social/errors.js';
 import type { Published } from '../../integrations/social/provider.js';
 import { markChannelNeedsReauth } from '../channels/publishing-access.js';
-import { recomputePostStatus } from '../posts/service.js';
 import { nextRetryAt } from './backoff.js';
 import { enqueuePublish } from './enqueue.js';
 import { noticeTargetProblem } from './notices.js';
+import { targetsChanged } from './post-state.js';
+import { lockPostOfTarget } from './post-state.repo.js';
 import * as repo from './repo.js';
 import { errorMessage } from '../../lib/redact.js';
 
@@ -60,7 +61,7 @@ export type AttemptRecord = 'from_outcome' | 'unchanged' | { outcome: AttemptOut
 export async function settle(ctx: AppContext, targetId: string, attemptCount: number, attemptId: string, outcome: Outcome, record: AttemptRecord = 'from_outcome'): Promise<boolean> {
   const { maxAttempts, retryBaseMs, leaseSeconds } = ctx.config.publishing;
   return ctx.db.transaction(async (tx) => {
-    await repo.lockPostOfTarget(tx, targetId);
+    await lockPostOfTarget(tx, targetId);
     const error = 'error' in outcome ? outcome.error : null;
     let startedAt: Date | undefined;
     if (record === 'from_outcome') {
@@ -93,7 +94,7 @@ export async function settle(ctx: AppContext, targetId: string, attemptCount: nu
         }
         const at = nextRetryAt({ now: new Date(), attempt: attemptCount, baseMs: retryBaseMs, platformRetryAt: outcome.retryAt });
         settled = await repo.settleTarget(tx, targetId, attemptCount, { status: 'retrying', nextAttemptAt: at, lastError: outcome.error });
-        if (settled) await enqueuePublish(ctx.queue, tx, settled, at);
+        if (settled) await enqueuePublish(ctx.queue, tx, [settled], at);
         break;
       }
       case 'failed':
@@ -117,7 +118,7 @@ export async function settle(ctx: AppContext, targetId: string, attemptCount: nu
         }
         break;
     }
-    if (settled) await recomputePostStatus(tx, settled.postId);
+    if (settled) await targetsChanged(tx, [settled]);
     else ctx.logger.warn({ targetId, attemptCount, outcome: outcome.kind }, 'target was settled elsewhere (reconciler) before this attempt finished');
     return !!settled;
   });
@@ -129,11 +130,11 @@ export async function settle(ctx: AppContext, targetId: string, attemptCount: nu
  */
 export async function releaseClaim(ctx: AppContext, targetId: string, attemptCount: number, attemptId: string): Promise<void> {
   await ctx.db.transaction(async (tx) => {
-    await repo.lockPostOfTarget(tx, targetId);
+    await lockPostOfTarget(tx, targetId);
     const target = await repo.unclaimTarget(tx, targetId, attemptCount);
     if (!target) return;
     await repo.deleteAttempt(tx, attemptId);
-    await enqueuePublish(ctx.queue, tx, target, new Date());
-    await recomputePostStatus(tx, target.postId);
+    await enqueuePublish(ctx.queue, tx, [target], new Date());
+    await targetsChanged(tx, [target]);
   });
 }

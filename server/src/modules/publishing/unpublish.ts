@@ -3,10 +3,10 @@ import type { SocialProvider } from '../../integrations/social/provider.js';
 import { providerFor } from '../../integrations/social/registry.js';
 import { isProviderError } from '../../integrations/social/errors.js';
 import { conflict, notFound } from '../../lib/errors.js';
-import { recordAudit } from '../audit/repo.js';
+import { postTitle, recordAudit } from '../audit/repo.js';
 import { ChannelUnavailableError, openChannel } from '../channels/publishing-access.js';
-import * as repo from './repo.js';
-import { recomputePostStatus } from './service.js';
+import { recomputePostStatus } from './post-state.js';
+import * as repo from './post-state.repo.js';
 
 export interface UnpublishResult {
   channelId: string;
@@ -20,9 +20,10 @@ export interface UnpublishResult {
  * others. A removed target becomes `deleted`; the post keeps its history.
  */
 export async function unpublish(ctx: AppContext, organizationId: string, actorId: string, postId: string, channelIds?: readonly string[]): Promise<UnpublishResult[]> {
-  const post = await repo.findPostRow(ctx.db, organizationId, postId);
-  if (!post) throw notFound('Post');
-  const targets = (await repo.targetsOfPost(ctx.db, postId)).filter((t) => t.status === 'published' && t.platformPostId && (!channelIds || channelIds.includes(t.channelId)));
+  const all = await repo.targetsOfPost(ctx.db, postId);
+  // The route's scope has resolved the post in this organization already; this guards other callers.
+  if (all.some((t) => t.organizationId !== organizationId)) throw notFound('Post');
+  const targets = all.filter((t) => t.status === 'published' && t.platformPostId && (!channelIds || channelIds.includes(t.channelId)));
   if (targets.length === 0) throw conflict('nothing_to_delete', 'None of the chosen channels has this post published');
   const results: UnpublishResult[] = [];
   for (const target of targets) {
@@ -42,10 +43,17 @@ export async function unpublish(ctx: AppContext, organizationId: string, actorId
       continue;
     }
     await ctx.db.transaction(async (tx) => {
-      await repo.lockPost(tx, organizationId, postId);
+      const post = await repo.lockPost(tx, organizationId, postId);
       await repo.markTargetDeleted(tx, target.id);
       await recomputePostStatus(tx, postId);
-      await recordAudit(tx, { organizationId, actorId, action: 'post.deleted_from_platform', subjectType: 'post', subjectId: postId, data: { channelId: target.channelId, platformPostId: target.platformPostId } });
+      await recordAudit(tx, {
+        organizationId,
+        actorId,
+        action: 'post.deleted_from_platform',
+        subjectType: 'post',
+        subjectId: postId,
+        data: { title: post ? postTitle(post.text) : '', channelId: target.channelId, platformPostId: target.platformPostId },
+      });
     });
     results.push({ channelId: target.channelId, outcome: 'deleted', message: null });
   }
