@@ -1,13 +1,54 @@
 import { and, asc, desc, eq, gte, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
-import type { Db } from '../../db/client.js';
-import { channels, posts, postTargets, publishAttempts, users } from '../../db/schema.js';
+import { rowsOf, type Db } from '../../db/client.js';
+import { auditLog, channels, posts, postTargets, publishAttempts, users, type PostStatus, type TargetStatus } from '../../db/schema.js';
 import { toPlatform } from '../../integrations/social/provider.js';
 import type { PostRow, TargetRow } from '../publishing/post-state.repo.js';
 import type { Attempt, Post, Target } from './schemas.js';
 
-export async function insertPost(db: Db, row: typeof posts.$inferInsert): Promise<PostRow> {
-  const [created] = await db.insert(posts).values(row).returning();
-  return created!;
+export interface NewPost {
+  id: string;
+  organizationId: string;
+  workspaceId: string;
+  text: string;
+  mediaIds: string[];
+  status: PostStatus;
+  scheduledAt: Date | null;
+  platforms: string[];
+  createdBy: string;
+  at: Date;
+  targets: { id: string; channelId: string; text: string | null; mediaIds: string[] | null; status: TargetStatus }[];
+  /** The activity log's entry for the creation, written by the same statement. */
+  audit: { action: string; data: Record<string, unknown> };
+}
+
+/**
+ * Writes a new post, its targets and its audit entry in one statement (atomic on its own; one round
+ * trip). Returns the targets' ids in the order posts are read (`loadPosts`: channel name, then id) and
+ * the creator's name, so the caller can answer without reading the post back.
+ */
+export async function insertPostWithTargets(db: Db, p: NewPost): Promise<{ targetIds: string[]; creatorName: string | null }> {
+  const at = p.at.toISOString();
+  const targets = JSON.stringify(p.targets.map((t) => ({ id: t.id, channel_id: t.channelId, text: t.text, media_ids: t.mediaIds, status: t.status })));
+  const [row] = rowsOf<{ creator: string | null; target_ids: string[] | null }>(
+    await db.execute(sql`
+      with post as (
+        insert into ${posts} (id, organization_id, workspace_id, text, media_ids, status, scheduled_at, platforms, created_by, created_at, updated_at)
+        values (${p.id}, ${p.organizationId}, ${p.workspaceId}, ${p.text}, ${JSON.stringify(p.mediaIds)}::jsonb, ${p.status}, ${p.scheduledAt?.toISOString() ?? null}::timestamptz,
+                array(select jsonb_array_elements_text(${JSON.stringify(p.platforms)}::jsonb)), ${p.createdBy}, ${at}::timestamptz, ${at}::timestamptz)
+        returning id
+      ), targets as (
+        insert into ${postTargets} (id, organization_id, post_id, channel_id, text, media_ids, status, scheduled_at, created_at, updated_at)
+        select t.id, ${p.organizationId}, post.id, t.channel_id, t.text, t.media_ids, t.status, ${p.scheduledAt?.toISOString() ?? null}::timestamptz, ${at}::timestamptz, ${at}::timestamptz
+        from post, jsonb_to_recordset(${targets}::jsonb) as t(id uuid, channel_id uuid, text text, media_ids jsonb, status text)
+        returning id, channel_id
+      ), audit as (
+        insert into ${auditLog} (organization_id, actor_id, action, subject_type, subject_id, data)
+        select ${p.organizationId}, ${p.createdBy}, ${p.audit.action}, 'post', post.id::text, ${JSON.stringify(p.audit.data)}::jsonb from post
+      )
+      select (select name from ${users} where id = ${p.createdBy}) as creator,
+             (select json_agg(targets.id order by ${channels.name}, targets.id) from targets inner join ${channels} on ${channels.id} = targets.channel_id) as target_ids`),
+  );
+  return { targetIds: row?.target_ids ?? [], creatorName: row?.creator ?? null };
 }
 
 export async function insertTargets(db: Db, rows: (typeof postTargets.$inferInsert)[]): Promise<TargetRow[]> {
@@ -82,7 +123,12 @@ export async function loadPosts(db: Db, organizationId: string, postIds: string[
     }));
 }
 
-function toTarget(t: TargetRow, channel: Target['channel'], post: PostRow): Target {
+/** A target as the API shows it: the post's text and media unless the target overrides them. */
+export function toTarget(
+  t: Pick<TargetRow, 'id' | 'channelId' | 'text' | 'mediaIds' | 'status' | 'scheduledAt' | 'nextAttemptAt' | 'publishedAt' | 'platformPostId' | 'permalink' | 'lastError' | 'attemptCount'>,
+  channel: Target['channel'],
+  post: Pick<PostRow, 'text' | 'mediaIds'>,
+): Target {
   return {
     id: t.id,
     channelId: t.channelId,

@@ -1,9 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import type { AppContext } from '../../context.js';
-import type { TargetStatus } from '../../db/schema.js';
+import type { ChannelStatus, TargetStatus } from '../../db/schema.js';
+import { toPlatform } from '../../integrations/social/provider.js';
 import { badRequest, conflict, notFound } from '../../lib/errors.js';
 import { decodeCursor, encodeCursor } from '../../lib/cursor.js';
 import { postTitle, recordAudit } from '../audit/repo.js';
 import { recomputePostStatus, schedule } from '../publishing/post-state.js';
+import { derivePostStatus } from '../publishing/post-status.js';
 import { lockPost, targetsOfPost } from '../publishing/post-state.repo.js';
 import * as repo from './repo.js';
 import type { Post, PostCreate, PostDetail, PostListQuery, PostPreview, PostUpdate } from './schemas.js';
@@ -24,6 +27,11 @@ export class PostsService {
     return { ok: checks.every((c) => c.errors.length === 0), checks };
   }
 
+  /**
+   * Creates a post: the checks, then the post, its targets and its audit entry in one statement, and
+   * when it goes out, publishing's `schedule` queues every target's job in one insert in the same
+   * transaction. The answer is built from what was written, not read back.
+   */
   async create(organizationId: string, workspaceId: string, actorId: string, input: PostCreate): Promise<PostDetail> {
     const { channels, checks } = await checkPost(this.ctx, organizationId, workspaceId, input);
     const now = new Date();
@@ -31,23 +39,58 @@ export class PostsService {
     const when = input.publishNow ? now : (input.scheduledAt ?? null);
     // A draft is saved even when it breaks a channel's rules (its checks say what to fix); one going out is not.
     if (when) assertValid(channels, checks);
-    const status = when ? 'scheduled' : 'draft';
-    const postId = await this.ctx.db.transaction(async (tx) => {
-      const platforms = [...new Set(channels.map((c) => c.platform))].sort();
-      const post = await repo.insertPost(tx, { organizationId, workspaceId, text: input.text, mediaIds: input.mediaIds, status, scheduledAt: when, platforms, createdBy: actorId });
-      const targets = await repo.insertTargets(
-        tx,
-        channels.map((c) => {
-          const override = input.targets.find((t) => t.channelId === c.id);
-          return { organizationId, postId: post.id, channelId: c.id, text: override?.text ?? null, mediaIds: override?.mediaIds ?? null, status, scheduledAt: when };
-        }),
-      );
-      if (when) await schedule(this.ctx, tx, post.id, when, targets);
-      const action = input.publishNow ? 'post.publish_now' : when ? 'post.scheduled' : 'post.created';
-      await recordAudit(tx, { organizationId, actorId, action, subjectType: 'post', subjectId: post.id, data: { title: postTitle(input.text), channels: channels.length, scheduledAt: when?.toISOString() ?? null } });
-      return post.id;
+    const targetStatus: TargetStatus = when ? 'scheduled' : 'draft';
+    const targets = channels.map((c) => {
+      const override = input.targets.find((t) => t.channelId === c.id);
+      return { id: randomUUID(), channelId: c.id, text: override?.text ?? null, mediaIds: override?.mediaIds ?? null, status: targetStatus, version: 0, attemptCount: 0 };
     });
-    return this.get(organizationId, postId);
+    const post: repo.NewPost = {
+      id: randomUUID(),
+      organizationId,
+      workspaceId,
+      text: input.text,
+      mediaIds: input.mediaIds,
+      status: derivePostStatus(targets.map((t) => t.status)),
+      scheduledAt: when,
+      platforms: [...new Set(channels.map((c) => c.platform))].sort(),
+      createdBy: actorId,
+      at: now,
+      targets,
+      audit: {
+        action: input.publishNow ? 'post.publish_now' : when ? 'post.scheduled' : 'post.created',
+        data: { title: postTitle(input.text), channels: channels.length, scheduledAt: when?.toISOString() ?? null },
+      },
+    };
+    const written = when
+      ? await this.ctx.db.transaction(async (tx) => {
+          const inserted = await repo.insertPostWithTargets(tx, post);
+          await schedule(this.ctx, tx, post.id, when, targets);
+          return inserted;
+        })
+      : await repo.insertPostWithTargets(this.ctx.db, post);
+
+    const position = new Map(written.targetIds.map((id, i) => [id, i]));
+    const byPosition = <T>(list: T[], id: (x: T) => string) => [...list].sort((a, b) => (position.get(id(a)) ?? 0) - (position.get(id(b)) ?? 0));
+    const targetOf = new Map(targets.map((t) => [t.channelId, t.id]));
+    return {
+      id: post.id,
+      workspaceId,
+      text: post.text,
+      mediaIds: post.mediaIds,
+      status: post.status,
+      scheduledAt: when,
+      publishedAt: null,
+      createdBy: written.creatorName === null ? null : { id: actorId, name: written.creatorName },
+      createdAt: now,
+      updatedAt: now,
+      targets: byPosition(targets, (t) => t.id).map((t) => {
+        const channel = channels.find((c) => c.id === t.channelId)!;
+        const fields = { ...t, scheduledAt: when, nextAttemptAt: null, publishedAt: null, platformPostId: null, permalink: null, lastError: null };
+        return repo.toTarget(fields, { id: channel.id, name: channel.name, platform: toPlatform(channel.platform), status: channel.status as ChannelStatus }, post);
+      }),
+      attempts: [],
+      checks: byPosition(checks, (c) => targetOf.get(c.channelId)!),
+    };
   }
 
   async get(organizationId: string, postId: string): Promise<PostDetail> {

@@ -3,7 +3,7 @@ import type { Db } from '../../db/client.js';
 import { conflict, notFound } from '../../lib/errors.js';
 import { postTitle, recordAudit } from '../audit/repo.js';
 import { notifyPostChanged } from '../events/notify.js';
-import { enqueuePublish } from './enqueue.js';
+import { enqueuePublish, type PublishJobTarget } from './enqueue.js';
 import { CANCELLABLE_TARGET_STATES, derivePostStatus, EDITABLE_TARGET_STATES, isPostInFlight } from './post-status.js';
 import * as repo from './post-state.repo.js';
 
@@ -43,15 +43,15 @@ export async function targetsChanged(tx: Db, targets: readonly { postId: string 
  * and status follow; otherwise the rows the caller has just written as `scheduled` at `when` (a new
  * post, a channel added to a scheduled post), whose post is already in its scheduled state.
  */
-export async function schedule(ctx: Pick<AppContext, 'queue'>, tx: Db, postId: string, when: Date, targets: 'editable' | readonly repo.TargetRow[]): Promise<repo.TargetRow[]> {
-  let scheduled: repo.TargetRow[];
+export async function schedule(ctx: Pick<AppContext, 'queue'>, tx: Db, postId: string, when: Date, targets: 'editable' | readonly PublishJobTarget[]): Promise<readonly PublishJobTarget[]> {
+  let scheduled: readonly PublishJobTarget[];
   if (targets === 'editable') {
     scheduled = await repo.scheduleTargets(tx, postId, when, EDITABLE_TARGET_STATES);
     if (scheduled.length === 0) throw conflict('already_published', 'Every channel of this post has already published it');
     await repo.setPostScheduledAt(tx, postId, when);
     await recomputePostStatus(tx, postId);
   } else {
-    scheduled = [...targets];
+    scheduled = targets;
   }
   const now = new Date();
   await enqueuePublish(ctx.queue, tx, scheduled, when > now ? when : now);
