@@ -19,6 +19,7 @@ import {
 import { createTestApp, type TestApp } from './helpers/app.js';
 import { call, signUp } from './helpers/http.js';
 import { fetchMedia, jpeg, upload } from './media-fixtures.js';
+import { openBytes } from './helpers/media-item.js';
 
 /** Channels through the HTTP API (sandbox channels, slots, the sandbox feed) and the pipeline's access functions. */
 
@@ -351,7 +352,7 @@ describe('sandbox feed', () => {
 
     const keys = [randomUUID(), randomUUID(), randomUUID()];
     for (const [i, key] of keys.entries()) {
-      const media = i === 0 ? [{ kind: 'image' as const, mime: 'image/png', sizeBytes: 10, url: 'http://herald.test/m/1.png', read: async () => Buffer.alloc(0) }] : [];
+      const media = i === 0 ? [{ kind: 'image' as const, mime: 'image/png', sizeBytes: 10, url: 'http://herald.test/m/1.png', open: openBytes(Buffer.alloc(0)) }] : [];
       await t.runtime.social.sandbox.publish(account, { text: `post ${i}`, media }, key);
     }
     const otherAccount = (await openChannel(t.runtime, orgId, other.id)).account;

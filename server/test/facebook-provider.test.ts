@@ -16,7 +16,7 @@ let user: Credentials;
 let page: { externalId: string; credentials: Credentials };
 
 function item(name: string, kind: 'image' | 'video', mime: string, altText?: string): MediaItem {
-  return { kind, mime, sizeBytes: 1000, url: media.url(name), altText, read: () => Promise.resolve(Buffer.alloc(0)) };
+  return { kind, mime, sizeBytes: 1000, url: media.url(name), altText, open: () => Promise.reject(new Error('Facebook fetches media from its URL: Herald never uploads the bytes')) };
 }
 
 /** Consent in the fake dialog, as a browser would: follow the authorize URL to its redirect. */

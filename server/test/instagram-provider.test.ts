@@ -20,7 +20,7 @@ const sleeps: number[] = [];
 const polling = { intervalMs: 10, maxIntervalMs: 40, maxWaitMs: 2_000, sleep: (ms: number) => (sleeps.push(ms), new Promise<void>((r) => setTimeout(r, 1))) };
 
 function item(name: string, kind: 'image' | 'video', mime: string, altText?: string): MediaItem {
-  return { kind, mime, sizeBytes: 1000, url: media.url(name), altText, read: () => Promise.resolve(Buffer.alloc(0)) };
+  return { kind, mime, sizeBytes: 1000, url: media.url(name), altText, open: () => Promise.reject(new Error('Instagram fetches media from its URL: Herald never uploads the bytes')) };
 }
 const photo = (altText?: string) => item('a.jpg', 'image', 'image/jpeg', altText);
 const reel = () => item('clip.mp4', 'video', 'video/mp4');

@@ -9,6 +9,7 @@ import type { Credentials, MediaItem } from '../src/integrations/social/provider
 import { APPROVED_SCOPES, FakeLinkedIn } from './fakes/linkedin.js';
 import { jpeg, png, video } from './media-fixtures.js';
 import { abortWhen, quietCount } from './helpers/abort.js';
+import { openBytes } from './helpers/media-item.js';
 
 const REDIRECT = 'http://localhost:8080/api/channels/linkedin/callback';
 const VERSION = '202610';
@@ -31,7 +32,7 @@ function newProvider(version = VERSION, videoWait = { pollMs: 5, maxWaitMs: 2000
   return new LinkedInProvider(app, { videoWait });
 }
 
-/** Media served by a local HTTP server, read back over HTTP as Herald's media store would. */
+/** Media behind a URL of a local HTTP server, its bytes streamed as Herald's media store gives them. */
 function media(kind: 'image' | 'video', mime: string, bytes: Buffer, altText?: string): MediaItem {
   const path = `/m/${mediaFiles.size + 1}`;
   mediaFiles.set(path, bytes);
@@ -42,11 +43,7 @@ function media(kind: 'image' | 'video', mime: string, bytes: Buffer, altText?: s
     sizeBytes: bytes.length,
     altText,
     url,
-    read: async () => {
-      const res = await fetch(url);
-      if (!res.ok) throw new Error(`media ${res.status}`);
-      return Buffer.from(await res.arrayBuffer());
-    },
+    open: openBytes(bytes),
   };
 }
 

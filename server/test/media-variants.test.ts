@@ -10,6 +10,7 @@ import { AppError } from '../src/lib/errors.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
 import { call } from './helpers/http.js';
 import { fetchMedia, jpeg, noise, orgWithWorkspace, person, png, upload, video, type Person } from './media-fixtures.js';
+import { buffer } from 'node:stream/consumers';
 
 /** What posts and publishing get from the media library: facts for rule checks, platform variants, publishable items. */
 
@@ -157,7 +158,7 @@ describe('mediaForPublish', () => {
       const served = await fetchMedia(t.app, item.url);
       expect(served.status).toBe(200);
       expect(served.headers['content-type']).toBe('image/jpeg');
-      const read = await item.read();
+      const read = await buffer(await item.open());
       expect(served.raw).toEqual(read);
       expect(read.length).toBe(item.sizeBytes);
     }

@@ -11,6 +11,7 @@ import { planChunks } from '../src/integrations/social/tiktok/upload.js';
 import { FakeTikTok } from './fakes/tiktok.js';
 import { jpeg, png, video, webp } from './media-fixtures.js';
 import { abortWhen, quietCount } from './helpers/abort.js';
+import { openBytes } from './helpers/media-item.js';
 
 const MB = 1024 * 1024;
 const REDIRECT = 'https://herald.example/api/v1/connections/tiktok/callback/';
@@ -70,7 +71,7 @@ function item(name: string, extra: Partial<MediaItem> = {}): MediaItem {
   const file = files.get(name);
   const bytes = file?.bytes ?? Buffer.alloc(0);
   const kind = file?.type.startsWith('video/') || name.endsWith('.mp4') ? 'video' : 'image';
-  return { kind, mime: file?.type ?? 'image/jpeg', sizeBytes: bytes.length, url: `${mediaBase}/media/${name}`, read: async () => bytes, ...extra };
+  return { kind, mime: file?.type ?? 'image/jpeg', sizeBytes: bytes.length, url: `${mediaBase}/media/${name}`, open: openBytes(bytes), ...extra };
 }
 
 /** The whole consent: authorize URL → the fake's consent page → code → exchange. */
@@ -394,7 +395,7 @@ describe('TikTok publishing', () => {
     expect(fake.calledTimes('video_init')).toBe(bodiesOf('video_init').length);
     expect(fake.received.slice(calls).map((r) => r.endpoint)).toEqual(['creator_info']);
 
-    const unreadable = item('clip.mp4', { read: () => Promise.reject(new Error('storage is down')) });
+    const unreadable = item('clip.mp4', { open: () => Promise.reject(new Error('storage is down')) });
     const read = await rejection(p.publish(account, { text: 'Unreadable', media: [unreadable] }, key()));
     expect(read).toBeInstanceOf(TransientError);
     expect(fake.received.slice(calls).map((r) => r.endpoint)).toEqual(['creator_info', 'creator_info']);

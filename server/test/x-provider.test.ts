@@ -11,6 +11,7 @@ import { XProvider } from '../src/integrations/social/x/x.provider.js';
 import { FakeX } from './fakes/x.js';
 import { animatedGif, jpeg, png, video, webp } from './media-fixtures.js';
 import { abortWhen, quietCount } from './helpers/abort.js';
+import { openBytes } from './helpers/media-item.js';
 
 const CLIENT = { clientId: 'x-client-id', clientSecret: 'x-client-secret', redirectUris: ['http://localhost:8080/api/v1/connections/x/callback'] };
 const REDIRECT = CLIENT.redirectUris[0]!;
@@ -37,7 +38,7 @@ function media(name: string, bytes: Buffer, mime: string, extra: Partial<MediaIt
     mime,
     sizeBytes: bytes.length,
     url,
-    read: async () => Buffer.from(await (await fetch(url)).arrayBuffer()),
+    open: openBytes(bytes),
     ...extra,
   };
 }

@@ -150,6 +150,11 @@ export class FakeLinkedIn {
     this.tokens.set(token, { sub: this.member.sub, scopes, expiresAt: Date.now() + lifetimeMs, revoked: false });
     return token;
   }
+  /** Every byte uploaded for the newest video, parts in order (parts not yet uploaded are missing). */
+  newestVideoBytes(): Buffer {
+    const video = [...this.videos.values()].at(-1);
+    return Buffer.concat((video?.parts ?? []).flatMap((p) => (p.bytes ? [p.bytes] : [])));
+  }
   expireToken(token: string): void {
     const t = this.tokens.get(token);
     if (t) t.expiresAt = Date.now() - 1000;

@@ -126,6 +126,8 @@ const PER_MINUTE: Partial<Record<TikTokEndpoint, number>> = { video_init: 6, con
 export class FakeTikTok {
   readonly received: Received[] = [];
   readonly sessions = new Map<string, PublishSession>();
+  /** Bytes of upload (PUT) bodies read off the socket so far, counted as they arrive, before a chunk is complete. */
+  uploadBytesArrived = 0;
   readonly posts: TikTokPost[] = [];
   creator: TikTokCreator = {
     openId: `-000${randomBytes(12).toString('hex')}`,
@@ -259,7 +261,7 @@ export class FakeTikTok {
     const url = new URL(req.url ?? '/', this.baseUrl);
     const route = routeOf(req.method ?? 'GET', url.pathname);
     if (!route) return void res.writeHead(404, { 'content-type': 'text/plain' }).end('Not Found');
-    const raw = await readBody(req);
+    const raw = await readBody(req, route === 'upload' ? (n) => (this.uploadBytesArrived += n) : undefined);
     const contentType = String(req.headers['content-type'] ?? '');
     let body: unknown = route === 'upload' ? raw.length : undefined;
     if (contentType.startsWith('application/json') && raw.length > 0) {
@@ -753,8 +755,11 @@ function page(res: ServerResponse, status: number, text: string): void {
   res.writeHead(status, { 'content-type': 'text/html; charset=utf-8' }).end(`<!doctype html><title>TikTok</title><p>${text}</p>`);
 }
 
-async function readBody(req: IncomingMessage): Promise<Buffer> {
+async function readBody(req: IncomingMessage, onBytes?: (n: number) => void): Promise<Buffer> {
   const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
+  for await (const chunk of req) {
+    chunks.push(chunk as Buffer);
+    onBytes?.((chunk as Buffer).length);
+  }
   return Buffer.concat(chunks);
 }

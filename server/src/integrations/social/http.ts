@@ -1,4 +1,5 @@
-import { TransientError, UnknownOutcomeError } from './errors.js';
+import type { Readable } from 'node:stream';
+import { isProviderError, TransientError, UnknownOutcomeError } from './errors.js';
 
 /**
  * The one way providers talk to a platform over HTTP. It sends, waits at most `timeoutMs`, and
@@ -17,13 +18,25 @@ export interface HttpCall {
   /** Exactly one body kind. */
   json?: unknown;
   form?: Record<string, string | undefined>;
-  body?: Buffer | Uint8Array;
   multipart?: FormData;
+  /** Media bytes streamed from storage as they are sent, with their exact Content-Length. */
+  stream?: StreamedBody;
   timeoutMs: number;
   /** True for calls that create or change something on the platform (publishing steps). */
   sideEffect?: boolean;
   /** Herald gave up on the whole operation (deadline, shutdown): the request is aborted too. */
   signal?: AbortSignal | undefined;
+}
+
+/** A request body read while it is sent (media-bytes.ts), so it is never held whole in memory. */
+export interface StreamedBody {
+  /** Exactly this many bytes: the Content-Length. */
+  length: number;
+  /**
+   * Opens the bytes as the request starts. Rejects, or errors the stream, with a ProviderError when
+   * they cannot be read; `signal` destroys the stream.
+   */
+  open(signal: AbortSignal | undefined): Promise<Readable>;
 }
 
 export interface HttpAnswer {
@@ -40,7 +53,7 @@ export async function platformRequest(platformName: string, call: HttpCall): Pro
   const url = new URL(call.url);
   for (const [k, v] of Object.entries(call.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
   const headers: Record<string, string> = { accept: 'application/json', ...call.headers };
-  let body: string | Uint8Array | FormData | undefined;
+  let body: string | FormData | undefined;
   if (call.json !== undefined) {
     headers['content-type'] = 'application/json';
     body = JSON.stringify(call.json);
@@ -49,17 +62,19 @@ export async function platformRequest(platformName: string, call: HttpCall): Pro
     const form = new URLSearchParams();
     for (const [k, v] of Object.entries(call.form)) if (v !== undefined) form.set(k, v);
     body = form.toString();
-  } else if (call.body) {
-    body = call.body;
   } else if (call.multipart) {
     body = call.multipart;
   }
+  // Opened (and failing to open) before anything is sent.
+  const upload = call.stream ? await openUpload(call.stream, call.signal) : undefined;
+  if (upload) headers['content-length'] = String(upload.length);
   let res: Response;
   let text: string;
   try {
     const timeout = AbortSignal.timeout(call.timeoutMs);
     const signal = call.signal ? AbortSignal.any([call.signal, timeout]) : timeout;
-    res = await fetch(url, { method: call.method, headers, body, signal, redirect: 'follow' });
+    const sent = upload ? { body: upload.stream, duplex: 'half' as const } : { body };
+    res = await fetch(url, { method: call.method, headers, ...sent, signal, redirect: 'follow' });
     text = await res.text();
   } catch (err) {
     const code = causeCode(err);
@@ -67,8 +82,16 @@ export async function platformRequest(platformName: string, call: HttpCall): Pro
     const what = call.signal?.aborted
       ? 'call was abandoned by Herald'
       : err instanceof Error && err.name === 'TimeoutError' ? `did not answer within ${Math.round(call.timeoutMs / 1000)} s` : 'dropped the connection';
+    // A body that never fully left Herald cannot have been applied: the platform got no whole request.
+    if (upload && !upload.complete) {
+      if (isProviderError(upload.error)) throw upload.error;
+      throw new TransientError(`${platformName} ${what} before the whole upload was sent`);
+    }
     if (call.sideEffect) throw new UnknownOutcomeError(`${platformName} ${what}; the request may have been applied`);
     throw new TransientError(`${platformName} ${what}`);
+  } finally {
+    // A platform may answer before reading the whole body: close the file or download either way.
+    upload?.stream.destroy();
   }
   let json: unknown = null;
   if (text.length > 0) {
@@ -79,6 +102,25 @@ export async function platformRequest(platformName: string, call: HttpCall): Pro
     }
   }
   return { status: res.status, headers: res.headers, json, text };
+}
+
+interface OpenUpload {
+  stream: Readable;
+  length: number;
+  /** Every byte was handed to the connection. */
+  complete: boolean;
+  error?: unknown;
+}
+
+async function openUpload(body: StreamedBody, signal: AbortSignal | undefined): Promise<OpenUpload> {
+  const upload: OpenUpload = { stream: await body.open(signal), length: body.length, complete: false };
+  upload.stream.once('end', () => {
+    upload.complete = true;
+  });
+  upload.stream.once('error', (err) => {
+    upload.error = err;
+  });
+  return upload;
 }
 
 function causeCode(err: unknown): string | undefined {

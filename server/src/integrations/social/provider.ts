@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import type { ContentRules } from './rules.js';
 
 /**
@@ -50,8 +51,18 @@ export interface MediaItem {
   altText?: string | undefined;
   /** A public, signed, expiring URL for platforms that fetch media themselves. */
   url: string;
-  /** The bytes, for platforms that take uploads. */
-  read(): Promise<Buffer>;
+  /**
+   * The bytes, for platforms that take uploads: a stream of the whole file or of `range` (inclusive
+   * offsets), read from Herald's media store as it is consumed. Upload a video part by part from
+   * ranges (media-bytes.ts), never whole from memory. `signal` destroys the stream (file closed,
+   * download cancelled). Rejects when the store cannot serve the file.
+   */
+  open(opts?: MediaReadOptions): Promise<Readable>;
+}
+
+export interface MediaReadOptions {
+  range?: { start: number; end: number } | undefined;
+  signal?: AbortSignal | undefined;
 }
 
 export interface PublishContent {

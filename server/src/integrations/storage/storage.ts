@@ -13,8 +13,12 @@ export interface Storage {
    * stream's own error, so callers can recognise errors they raised themselves (e.g. a size limit).
    */
   put(key: string, body: Readable | Buffer, opts: PutOptions): Promise<{ sizeBytes: number }>;
-  /** A stream of the object's bytes, or of `range` (inclusive bounds). Throws StorageNotFoundError. */
-  get(key: string, opts?: { range?: ByteRange }): Promise<Readable>;
+  /**
+   * A stream of the object's bytes, or of `range` (inclusive bounds), read as it is consumed. When
+   * `signal` aborts, the stream is destroyed with the abort's error and its file or download closed.
+   * Throws StorageNotFoundError.
+   */
+  get(key: string, opts?: GetOptions): Promise<Readable>;
   /** The whole object in memory: for images and variants, never for videos of unbounded size. */
   getBuffer(key: string): Promise<Buffer>;
   /** Size (and type, where the store keeps it) of an object, or null when there is none. */
@@ -28,6 +32,11 @@ export interface PutOptions {
   contentType: string;
   /** Known length of a streamed body; S3 needs it up front, so without it the body is spooled to disk first. */
   contentLength?: number | undefined;
+}
+
+export interface GetOptions {
+  range?: ByteRange | undefined;
+  signal?: AbortSignal | undefined;
 }
 
 /** Inclusive byte offsets, as in an HTTP `Range: bytes=start-end` header. */

@@ -51,7 +51,7 @@ export async function variantFor(ctx: MediaContext, organizationId: string, medi
   return renditionOf(ctx, row!, platform);
 }
 
-/** The media of a post as a provider takes it: signed URLs valid 24 h and a reader for the bytes. */
+/** The media of a post as a provider takes it: signed URLs valid 24 h and streams of the bytes from storage. */
 export async function mediaForPublish(ctx: MediaContext, organizationId: string, mediaIds: string[], platform: Platform): Promise<MediaItem[]> {
   const rows = await loadInOrder(ctx.db, organizationId, mediaIds);
   const items: MediaItem[] = [];
@@ -66,7 +66,7 @@ export async function mediaForPublish(ctx: MediaContext, organizationId: string,
       durationSeconds: row.durationSeconds ?? undefined,
       altText: row.altText === '' ? undefined : row.altText,
       url: signMediaUrl(ctx, r.storageKey, PUBLISH_URL_TTL_SECONDS),
-      read: () => ctx.storage.getBuffer(r.storageKey),
+      open: (opts = {}) => ctx.storage.get(r.storageKey, opts),
     });
   }
   return items;

@@ -1,5 +1,5 @@
 import type { SocialConfig } from '../../../config.js';
-import { type HttpAnswer, type HttpCall, platformRequest } from '../http.js';
+import { type HttpAnswer, type HttpCall, platformRequest, type StreamedBody } from '../http.js';
 import type { CallOptions } from '../provider.js';
 import { mapRestError } from './linkedin.errors.js';
 
@@ -110,13 +110,13 @@ export class LinkedInClient {
     throw mapRestError(answer, { version: this.version });
   }
 
-  /** PUTs bytes to an upload URL LinkedIn handed out (images, video parts). */
-  async upload(accessToken: string, uploadUrl: string, bytes: Buffer): Promise<HttpAnswer> {
+  /** PUTs bytes, streamed from storage, to an upload URL LinkedIn handed out (images, video parts). */
+  async upload(accessToken: string, uploadUrl: string, body: StreamedBody): Promise<HttpAnswer> {
     const answer = await platformRequest(PLATFORM_NAME, {
       method: 'PUT',
       url: uploadUrl,
       headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/octet-stream' },
-      body: bytes,
+      stream: body,
       timeoutMs: Math.max(this.app.timeoutMs, 60_000),
       signal: this.signal,
     });

@@ -1,5 +1,6 @@
 import { waitOrAbandon } from '../http.js';
 import { RejectedError, TransientError } from '../errors.js';
+import { mediaBody } from '../media-bytes.js';
 import type { MediaItem } from '../provider.js';
 import { type LinkedInClient, restliQuery } from './linkedin.client.js';
 
@@ -7,6 +8,8 @@ import { type LinkedInClient, restliQuery } from './linkedin.client.js';
  * Media uploads (Images API and Videos API). None of these steps is visible to anyone: an upload
  * whose answer is lost leaves at most an unused asset, so they are not marked as side effects and a
  * lost answer is a plain TransientError (publishing retries from the start with fresh uploads).
+ * Bytes are streamed from Herald's media store into each PUT (media-bytes.ts): a video is never held
+ * whole in memory.
  */
 
 export interface VideoWait {
@@ -26,7 +29,7 @@ export async function uploadImage(client: LinkedInClient, token: string, owner: 
   });
   const value = (init.json as { value?: { uploadUrl?: unknown; image?: unknown } } | null)?.value;
   if (typeof value?.uploadUrl !== 'string' || typeof value.image !== 'string') throw new TransientError('LinkedIn answered the image upload request without an upload URL', 'bad_initialize');
-  await client.upload(token, value.uploadUrl, await item.read());
+  await client.upload(token, value.uploadUrl, mediaBody(item, { start: 0, end: item.sizeBytes - 1 }));
   return value.image;
 }
 
@@ -42,21 +45,21 @@ interface UploadInstruction {
  * the ETags in part order → wait until GET /rest/videos/{urn} says AVAILABLE.
  */
 export async function uploadVideo(client: LinkedInClient, token: string, owner: string, item: MediaItem, wait: VideoWait): Promise<string> {
-  const bytes = await item.read();
+  const size = item.sizeBytes;
   const init = await client.rest(token, {
     method: 'POST',
     path: '/rest/videos',
     query: restliQuery({ action: 'initializeUpload' }),
-    json: { initializeUploadRequest: { owner, fileSizeBytes: bytes.length, uploadCaptions: false, uploadThumbnail: false } },
+    json: { initializeUploadRequest: { owner, fileSizeBytes: size, uploadCaptions: false, uploadThumbnail: false } },
   });
   const value = (init.json as { value?: { video?: unknown; uploadToken?: unknown; uploadInstructions?: unknown } } | null)?.value;
-  const instructions = parseInstructions(value?.uploadInstructions, bytes.length);
+  const instructions = parseInstructions(value?.uploadInstructions, size);
   if (typeof value?.video !== 'string' || !instructions) throw new TransientError('LinkedIn answered the video upload request without usable upload instructions', 'bad_initialize');
   const video = value.video;
 
   const etags: string[] = [];
   for (const part of instructions) {
-    const answer = await client.upload(token, part.uploadUrl, bytes.subarray(part.firstByte, part.lastByte + 1));
+    const answer = await client.upload(token, part.uploadUrl, mediaBody(item, { start: part.firstByte, end: part.lastByte }));
     const etag = answer.headers.get('etag');
     if (!etag) throw new TransientError('LinkedIn accepted a video part without an ETag', 'no_etag');
     etags.push(etag);

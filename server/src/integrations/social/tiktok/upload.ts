@@ -1,4 +1,6 @@
 import { platformRequest } from '../http.js';
+import { mediaBody } from '../media-bytes.js';
+import type { MediaItem } from '../provider.js';
 import { answerError } from './client.js';
 import { statusError } from './errors.js';
 
@@ -44,19 +46,21 @@ export function chunkRanges(plan: ChunkPlan): { first: number; last: number }[] 
  * own upload token, so the user's access token is not sent to the upload host. Only the last chunk
  * can complete the post: a lost answer there is an unknown outcome; earlier chunks leave an
  * unfinished upload that TikTok can never publish, so their failures are safe to retry.
- * `beforeLast` runs just before the bytes that let TikTok publish are sent.
+ * `beforeLast` runs just before the bytes that let TikTok publish are sent. Each chunk is streamed
+ * from Herald's media store as it is sent (a last chunk that fails to leave Herald whole is not an
+ * unknown outcome: TikTok never had all the bytes).
  */
-export async function uploadChunks(uploadUrl: string, bytes: Buffer, mime: string, plan: ChunkPlan, baseTimeoutMs: number, beforeLast: () => void, signal?: AbortSignal): Promise<void> {
+export async function uploadChunks(uploadUrl: string, video: MediaItem, plan: ChunkPlan, baseTimeoutMs: number, beforeLast: () => void, signal?: AbortSignal): Promise<void> {
   const ranges = chunkRanges(plan);
   for (const [i, { first, last }] of ranges.entries()) {
-    const body = bytes.subarray(first, last + 1);
+    const body = mediaBody(video, { start: first, end: last });
     const isLast = i === ranges.length - 1;
     if (isLast) beforeLast();
     const answer = await platformRequest('TikTok upload', {
       method: 'PUT',
       url: uploadUrl,
-      headers: { 'content-type': mime, 'content-range': `bytes ${first}-${last}/${plan.videoSize}` },
-      body,
+      headers: { 'content-type': video.mime, 'content-range': `bytes ${first}-${last}/${plan.videoSize}` },
+      stream: body,
       // Allow about 1 MB/s on top of the usual answer time: a 64 MB chunk is not a 15-second job.
       timeoutMs: baseTimeoutMs + Math.ceil(body.length / MB) * 1000,
       sideEffect: isLast,

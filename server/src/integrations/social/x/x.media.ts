@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { waitOrAbandon } from '../http.js';
 import { RejectedError, TransientError } from '../errors.js';
+import { partsOf, readMedia } from '../media-bytes.js';
 import type { MediaItem } from '../provider.js';
 import type { XClient } from './x.client.js';
 import { XMediaSchema, type XProcessingInfo } from './x.schemas.js';
@@ -11,6 +12,8 @@ import { XMediaSchema, type XProcessingInfo } from './x.schemas.js';
  * INITIALIZE (JSON) → APPEND each segment (multipart: segment_index, media) → FINALIZE, then, if and
  * only if FINALIZE answers with `processing_info`, poll STATUS until `succeeded` (or `failed`).
  * Uploads are not the post: a lost answer here is transient (an orphaned upload simply expires).
+ * Each segment is read from Herald's media store just before its APPEND, so a video is never held
+ * whole in memory: at most one segment (4 MB) per upload.
  */
 
 /** X takes segments of at most 5 MB; stay below. */
@@ -25,11 +28,10 @@ export class XMediaUploader {
 
   /** Uploads one item (with its alt text) and returns the media id ready to attach. */
   async upload(accessToken: string, item: MediaItem): Promise<string> {
-    const bytes = await item.read();
     const id =
       item.kind === 'image' && SIMPLE_UPLOAD_MIMES.has(item.mime)
-        ? await this.simple(accessToken, bytes, item.mime)
-        : await this.chunked(accessToken, bytes, item.mime, item.kind === 'video' ? 'tweet_video' : 'tweet_gif');
+        ? await this.simple(accessToken, await readMedia(item, this.client.signal), item.mime)
+        : await this.chunked(accessToken, item, item.kind === 'video' ? 'tweet_video' : 'tweet_gif');
     const alt = item.altText?.trim();
     if (alt && item.kind === 'image') {
       await this.client.call(
@@ -50,17 +52,17 @@ export class XMediaUploader {
     return this.settle(accessToken, answer.data.id, answer.data.processing_info);
   }
 
-  private async chunked(accessToken: string, bytes: Buffer, mime: string, category: 'tweet_video' | 'tweet_gif'): Promise<string> {
+  private async chunked(accessToken: string, item: MediaItem, category: 'tweet_video' | 'tweet_gif'): Promise<string> {
     const init = await this.client.call(
       accessToken,
-      { method: 'POST', path: '/2/media/upload/initialize', json: { media_type: mime, total_bytes: bytes.length, media_category: category } },
+      { method: 'POST', path: '/2/media/upload/initialize', json: { media_type: item.mime, total_bytes: item.sizeBytes, media_category: category } },
       XMediaSchema,
     );
     const id = init.data.id;
-    for (let index = 0, offset = 0; offset < bytes.length; index += 1, offset += CHUNK_BYTES) {
+    for (const [index, range] of partsOf(item.sizeBytes, CHUNK_BYTES).entries()) {
       const form = new FormData();
       form.set('segment_index', String(index));
-      form.set('media', new Blob([bytes.subarray(offset, offset + CHUNK_BYTES)], { type: 'application/octet-stream' }), 'chunk');
+      form.set('media', new Blob([await readMedia(item, this.client.signal, range)], { type: 'application/octet-stream' }), 'chunk');
       await this.client.call(accessToken, { method: 'POST', path: `/2/media/upload/${id}/append`, multipart: form, timeoutMs: this.uploadTimeout() }, z.unknown());
     }
     const final = await this.client.call(accessToken, { method: 'POST', path: `/2/media/upload/${id}/finalize` }, XMediaSchema);

@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, open, readFile, rename, rmdir, stat, unlink } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { Readable, Transform } from 'node:stream';
+import { addAbortSignal, Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { assertValidKey, InvalidStorageKeyError, StorageNotFoundError, type ByteRange, type ObjectInfo, type PutOptions, type Storage } from '../storage.js';
+import { assertValidKey, InvalidStorageKeyError, StorageNotFoundError, type GetOptions, type ObjectInfo, type PutOptions, type Storage } from '../storage.js';
 
 /**
  * Media on local disk under `<dataDir>/media/`. A write goes to a hidden temp file in the target
@@ -43,8 +43,9 @@ export class LocalStorage implements Storage {
     return { sizeBytes };
   }
 
-  async get(key: string, opts: { range?: ByteRange } = {}): Promise<Readable> {
+  async get(key: string, opts: GetOptions = {}): Promise<Readable> {
     const path = this.pathOf(key);
+    opts.signal?.throwIfAborted();
     let handle;
     try {
       handle = await open(path, 'r');
@@ -57,7 +58,9 @@ export class LocalStorage implements Storage {
       throw new StorageNotFoundError(key);
     }
     const range = opts.range;
-    return handle.createReadStream(range ? { start: range.start, end: range.end, autoClose: true } : { autoClose: true });
+    const stream = handle.createReadStream(range ? { start: range.start, end: range.end, autoClose: true } : { autoClose: true });
+    // Destroying the stream closes the file handle (autoClose).
+    return opts.signal ? addAbortSignal(opts.signal, stream) : stream;
   }
 
   async getBuffer(key: string): Promise<Buffer> {

@@ -1,4 +1,4 @@
-import { Readable } from 'node:stream';
+import { addAbortSignal, Readable } from 'node:stream';
 import { StorageAccessError, StorageError, StorageNotFoundError, StorageUnavailableError, type ByteRange, type ObjectInfo } from '../storage.js';
 import { EMPTY_SHA256, sha256Hex, signRequest, UNSIGNED_PAYLOAD, uriEncode } from './sigv4.js';
 
@@ -46,12 +46,17 @@ export class S3Client {
     return { etag: res.headers.get('etag') };
   }
 
-  /** GetObject, optionally a byte range. The body streams; only the response headers are under the timeout. */
-  async getObject(key: string, range?: ByteRange): Promise<Readable> {
-    const res = await this.send('GET', key, { headers: range ? { range: `bytes=${range.start}-${range.end}` } : {}, payloadHash: EMPTY_SHA256 });
+  /**
+   * GetObject, optionally a byte range. The body streams; only the response headers are under the
+   * timeout. `signal` ends the request at any point, the body's download included.
+   */
+  async getObject(key: string, range?: ByteRange, signal?: AbortSignal): Promise<Readable> {
+    const res = await this.send('GET', key, { headers: range ? { range: `bytes=${range.start}-${range.end}` } : {}, payloadHash: EMPTY_SHA256, signal });
     await this.expectOk(res, key, 'GetObject');
     if (!res.body) return Readable.from([]);
-    return Readable.fromWeb(res.body);
+    const stream = Readable.fromWeb(res.body);
+    // Aborting the fetch errors the body's reader; destroying the stream as well ends it at once.
+    return signal ? addAbortSignal(signal, stream) : stream;
   }
 
   /** HeadObject: size and type, or null when the key does not exist. */
@@ -79,7 +84,7 @@ export class S3Client {
   private async send(
     method: 'GET' | 'PUT' | 'HEAD' | 'DELETE',
     key: string,
-    opts: { headers: Record<string, string>; payloadHash: string; body?: Buffer | ReadableStream<Uint8Array>; timeoutMs?: number },
+    opts: { headers: Record<string, string>; payloadHash: string; body?: Buffer | ReadableStream<Uint8Array>; timeoutMs?: number; signal?: AbortSignal | undefined },
   ): Promise<Response> {
     const url = new URL(`${this.base}/${key.split('/').map(uriEncode).join('/')}`);
     const headers = signRequest(
@@ -94,11 +99,12 @@ export class S3Client {
       return await fetch(url, {
         method,
         headers,
-        signal: controller.signal,
+        signal: opts.signal ? AbortSignal.any([controller.signal, opts.signal]) : controller.signal,
         ...(opts.body === undefined ? {} : { body: opts.body, duplex: 'half' }),
       });
     } catch (err) {
       if (err instanceof StorageError) throw err;
+      if (opts.signal?.aborted) throw opts.signal.reason;
       const reason = controller.signal.aborted ? `timed out after ${timeoutMs} ms` : (err as Error).message;
       throw new StorageUnavailableError(`S3 ${method} ${key} failed: ${reason}`, { cause: err });
     } finally {

@@ -4,7 +4,7 @@ import { mkdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { assertValidKey, type ByteRange, type ObjectInfo, type PutOptions, type Storage } from '../storage.js';
+import { assertValidKey, type GetOptions, type ObjectInfo, type PutOptions, type Storage } from '../storage.js';
 import { S3Client, type S3Settings } from './s3.client.js';
 
 /**
@@ -49,9 +49,9 @@ export class S3Storage implements Storage {
     }
   }
 
-  async get(key: string, opts: { range?: ByteRange } = {}): Promise<Readable> {
+  async get(key: string, opts: GetOptions = {}): Promise<Readable> {
     assertValidKey(key);
-    return this.client.getObject(key, opts.range);
+    return this.client.getObject(key, opts.range, opts.signal);
   }
 
   async getBuffer(key: string): Promise<Buffer> {
