@@ -3,7 +3,7 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyMultipart from '@fastify/multipart';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from './config.js';
 import type { AppContext } from './context.js';
@@ -29,6 +29,12 @@ import { workspaceRoutes } from './modules/workspaces/routes.js';
 /** How long a closing server lets requests in flight finish before cutting their connections. */
 const SHUTDOWN_GRACE_MS = 5_000;
 
+/** Fastify types these factories for Ajv and fast-json-stringify compilers; Zod's take the same route schemas. */
+const ZOD_COMPILERS = {
+  buildValidator: () => validatorCompiler,
+  buildSerializer: () => serializerCompiler,
+} as unknown as NonNullable<NonNullable<FastifyServerOptions['schemaController']>['compilersFactory']>;
+
 /** Builds the HTTP app (API, docs, probes, dashboard) on a ready runtime context. */
 export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   // The process's one logger: its serializers and redaction (lib/logger.ts) apply to request logs too.
@@ -41,6 +47,9 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     bodyLimit: 1024 * 1024,
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
+    // Every route validates and serialises with Zod: handing Fastify those compilers here (rather than
+    // setting them after) keeps it from loading Ajv and fast-json-stringify, ~0.3 s of CPU at start.
+    schemaController: { compilersFactory: ZOD_COMPILERS },
   }).withTypeProvider<ZodTypeProvider>();
 
   // Closing waits for requests in flight, then cuts what is still open after a grace period: a stuck
@@ -48,8 +57,6 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   app.addHook('preClose', async () => {
     setTimeout(() => app.server.closeAllConnections(), SHUTDOWN_GRACE_MS).unref();
   });
-  app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
   app.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
     void reply.header('x-content-type-options', 'nosniff');

@@ -114,15 +114,6 @@ async function startServer(role: 'start' | 'api' | 'worker', config: Config, log
   const runtime = await createRuntime(config, { supervise: runsWorker, logger, database });
   let app: FastifyInstance | undefined;
   let stopSweeper = () => {};
-  if (worker) {
-    const [{ jobHandlers }, { startPublishingWorker }] = worker;
-    // The heartbeat first: a worker that claims a target before its first beat could die unseen.
-    stopSweeper = await startPublishingWorker(runtime);
-    await runtime.queue.work(jobHandlers(runtime));
-    await runtime.queue.schedule('refresh-channel-tokens', '*/15 * * * *', {});
-    await runtime.queue.schedule('sync-metrics', '7 * * * *', {});
-    logger.info('worker started');
-  }
   if (runsApi) {
     app = await buildApp(runtime);
     await app.listen({ host: config.host, port: config.port });
@@ -132,6 +123,18 @@ async function startServer(role: 'start' | 'api' | 'worker', config: Config, log
       { url: config.publicUrl, database: runtime.database.kind, role, startupMs: Math.round(performance.now()) },
       `Herald is running at ${config.publicUrl}`,
     );
+  }
+  // The worker starts once the API listens: readiness (/readyz) needs the database and the queue, which
+  // createRuntime has opened, not the job handlers; their first polls would otherwise compete with building
+  // the app. Jobs sent meanwhile wait in the queue.
+  if (worker) {
+    const [{ jobHandlers }, { startPublishingWorker }] = worker;
+    // The heartbeat first: a worker that claims a target before its first beat could die unseen.
+    stopSweeper = await startPublishingWorker(runtime);
+    await runtime.queue.work(jobHandlers(runtime));
+    await runtime.queue.schedule('refresh-channel-tokens', '*/15 * * * *', {});
+    await runtime.queue.schedule('sync-metrics', '7 * * * *', {});
+    logger.info('worker started');
   }
   installShutdown(runtime, app, () => stopSweeper());
 }

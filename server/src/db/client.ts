@@ -97,7 +97,13 @@ function makeDatabase(
     kind,
     pglite,
     pool,
-    migrate,
+    async migrate() {
+      // drizzle's migrator applies the shipped migrations newer than the last one recorded; when there
+      // are none it would still run its CREATE SCHEMA / CREATE TABLE IF NOT EXISTS, which on a freshly
+      // opened PGlite are a start's costliest statements. One read answers "nothing to do" instead.
+      if ((await lastAppliedMigrationAt(db)) >= lastShippedMigrationAt()) return;
+      await migrate();
+    },
     async migrationStatus() {
       const expected = shippedMigrationCount();
       try {
@@ -119,9 +125,33 @@ function makeDatabase(
   };
 }
 
+interface Journal {
+  entries: { when: number }[];
+}
+
+let journal: Journal | undefined;
+function shippedJournal(): Journal {
+  journal ??= JSON.parse(readFileSync(`${MIGRATIONS_DIR}/meta/_journal.json`, 'utf8')) as Journal;
+  return journal;
+}
+
 function shippedMigrationCount(): number {
-  const journal = JSON.parse(readFileSync(`${MIGRATIONS_DIR}/meta/_journal.json`, 'utf8')) as { entries: unknown[] };
-  return journal.entries.length;
+  return shippedJournal().entries.length;
+}
+
+/** The newest shipped migration's time (drizzle's `folderMillis`, recorded as `created_at` once applied). */
+function lastShippedMigrationAt(): number {
+  return Math.max(0, ...shippedJournal().entries.map((e) => e.when));
+}
+
+/** The newest applied migration's time; 0 when none is recorded (or drizzle's table does not exist yet). */
+async function lastAppliedMigrationAt(db: Db): Promise<number> {
+  try {
+    const rows = rowsOf<{ at: string | number | null }>(await db.execute(sql`select max(created_at)::text as at from drizzle.__drizzle_migrations`));
+    return Number(rows[0]?.at ?? 0);
+  } catch {
+    return 0;
+  }
 }
 
 /** `db.execute` returns `{rows}` on both drivers; this reads it without caring which. */

@@ -1,6 +1,5 @@
 import fastifyRateLimit, { normalizeIP } from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
-import { Redis } from 'ioredis';
 import type { Config } from '../config.js';
 import { tooManyRequests } from '../lib/errors.js';
 
@@ -17,7 +16,8 @@ import { tooManyRequests } from '../lib/errors.js';
  */
 export async function registerApiRateLimit(api: FastifyInstance, config: Config): Promise<void> {
   const { max, windowSeconds } = config.apiRateLimit;
-  const redis = config.redisUrl ? new Redis(config.redisUrl, { connectTimeout: 1000, maxRetriesPerRequest: 1, enableOfflineQueue: true }) : undefined;
+  // ioredis is loaded only when Redis is configured.
+  const redis = config.redisUrl ? new (await import('ioredis')).Redis(config.redisUrl, { connectTimeout: 1000, maxRetriesPerRequest: 1, enableOfflineQueue: true }) : undefined;
   if (redis) {
     // ioredis reports connection trouble as events; the limiter itself skips the check while Redis is away.
     redis.on('error', (err: Error) => api.log.warn({ err: { message: err.message } }, 'rate limit store unreachable'));

@@ -33,9 +33,7 @@ export class JobQueue {
         : new PgBoss({ ...common, connectionString: opts.postgresUrl!, max: 4 });
     boss.on('error', (err: unknown) => logger.error({ err }, 'job queue error'));
     await boss.start();
-    for (const name of JOB_NAMES) {
-      await boss.createQueue(name, { ...JOBS[name].retry, policy: JOBS[name].policy });
-    }
+    await ensureQueues(boss);
     return new JobQueue(boss, logger);
   }
 
@@ -110,5 +108,31 @@ export class JobQueue {
 
   async stop(): Promise<void> {
     await this.boss.stop({ graceful: true, timeout: 10_000 });
+  }
+}
+
+/**
+ * Creates the catalog's queues that do not exist yet and brings an existing queue's retry settings up to
+ * the catalog's: one read on a restart where nothing changed (a create per queue took two statements
+ * and a transaction each, on every start). A queue's policy cannot change once created (pg-boss).
+ */
+type JobRetry = { retryLimit: number; retryDelay: number; retryBackoff: boolean; retryDelayMax?: number };
+
+async function ensureQueues(boss: PgBoss): Promise<void> {
+  const existing = new Map((await boss.getQueues([...JOB_NAMES])).map((q) => [q.name, q]));
+  for (const name of JOB_NAMES) {
+    const { policy } = JOBS[name];
+    const retry: JobRetry = JOBS[name].retry;
+    const queue = existing.get(name);
+    if (!queue) {
+      await boss.createQueue(name, { ...retry, policy });
+    } else if (
+      queue.retryLimit !== retry.retryLimit ||
+      queue.retryDelay !== retry.retryDelay ||
+      queue.retryBackoff !== retry.retryBackoff ||
+      (queue.retryDelayMax ?? null) !== (retry.retryDelayMax ?? null)
+    ) {
+      await boss.updateQueue(name, { ...retry, retryDelayMax: retry.retryDelayMax ?? null });
+    }
   }
 }

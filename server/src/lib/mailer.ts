@@ -1,6 +1,6 @@
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import nodemailer, { type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { Logger } from './logger.js';
 
 export interface Email {
@@ -27,14 +27,27 @@ export interface Mailer {
   send(email: Email): Promise<void>;
 }
 
+/**
+ * A transport made on first use: nodemailer takes ~0.1 s of CPU to load, and most starts send no mail
+ * for a while (or ever, without SMTP), so `herald start` does not load it.
+ */
+function lazyTransport(make: (nodemailer: (typeof import('nodemailer'))['default']) => Transporter): () => Promise<Transporter> {
+  let transport: Promise<Transporter> | undefined;
+  return () => {
+    transport ??= import('nodemailer').then((m) => make(m.default));
+    return transport;
+  };
+}
+
 export function createMailer(opts: { smtpUrl: string | undefined; from: string; outboxDir: string; production: boolean; logger: Logger }): Mailer {
-  if (opts.smtpUrl) {
-    const transport: Transporter = nodemailer.createTransport(opts.smtpUrl);
+  const { smtpUrl } = opts;
+  if (smtpUrl) {
+    const transport = lazyTransport((nodemailer) => nodemailer.createTransport(smtpUrl));
     return {
       configured: true,
       delivery: 'smtp',
       async send(email) {
-        await transport.sendMail({ from: opts.from, ...email });
+        await (await transport()).sendMail({ from: opts.from, ...email });
       },
     };
   }
@@ -47,12 +60,12 @@ export function createMailer(opts: { smtpUrl: string | undefined; from: string; 
       },
     };
   }
-  const stream = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  const stream = lazyTransport((nodemailer) => nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' }));
   return {
     configured: false,
     delivery: 'outbox',
     async send(email) {
-      const info = await stream.sendMail({ from: opts.from, ...email });
+      const info = await (await stream()).sendMail({ from: opts.from, ...email });
       await mkdir(opts.outboxDir, { recursive: true, mode: 0o700 });
       // mkdir keeps the mode of a directory that already exists: tighten it either way.
       await chmod(opts.outboxDir, 0o700);

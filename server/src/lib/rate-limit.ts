@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 
 /**
  * Fixed-window counters. In memory by default (one process); in Redis when REDIS_URL is set,
@@ -51,16 +51,17 @@ export class MemoryRateLimiter implements RateLimiter {
 }
 
 export class RedisRateLimiter implements RateLimiter {
-  private readonly redis: Redis;
+  /** ioredis is loaded here, not at import: a Herald without Redis never pays for loading it. */
+  private readonly redis: Promise<Redis>;
 
   constructor(url: string, private readonly prefix = 'herald:rl:') {
-    this.redis = new Redis(url, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false });
+    this.redis = import('ioredis').then((m) => new m.Redis(url, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false }));
   }
 
   async hit(key: string, max: number, windowSeconds: number): Promise<RateLimitResult> {
     const k = this.prefix + key;
     // INCR then set the expiry only on the first hit of a window; PTTL tells when it resets.
-    const results = await this.redis.multi().incr(k).pexpire(k, windowSeconds * 1000, 'NX').pttl(k).exec();
+    const results = await (await this.redis).multi().incr(k).pexpire(k, windowSeconds * 1000, 'NX').pttl(k).exec();
     if (!results) throw new Error('Redis transaction aborted');
     const count = Number(results[0]?.[1] ?? 0);
     const ttl = Number(results[2]?.[1] ?? windowSeconds * 1000);
@@ -68,11 +69,11 @@ export class RedisRateLimiter implements RateLimiter {
   }
 
   async reset(key: string): Promise<void> {
-    await this.redis.del(this.prefix + key);
+    await (await this.redis).del(this.prefix + key);
   }
 
   async close(): Promise<void> {
-    await this.redis.quit().catch(() => undefined);
+    await (await this.redis).quit().catch(() => undefined);
   }
 }
 

@@ -1,4 +1,4 @@
-import twitterText from 'twitter-text';
+import { twitterText } from './twitter-text.js';
 import type { Platform } from './provider.js';
 
 /**
@@ -122,7 +122,7 @@ export function countText(text: string, counting: TextCounting): number {
     case 'utf16':
       return text.length;
     case 'x-weighted':
-      return twitterText.parseTweet(text).weightedLength;
+      return twitterText().parseTweet(text).weightedLength;
   }
 }
 
@@ -164,7 +164,7 @@ export function checkContent(rules: ContentRules, text: string, media: MediaFact
   }
   if (rules.text.required && text.trim() === '') errors.push({ rule: 'text_required', message: 'Text is required' });
   if (rules.hashtags) {
-    const tags = twitterText.extractHashtags(text).length;
+    const tags = twitterText().extractHashtags(text).length;
     if (tags > rules.hashtags.max) errors.push({ rule: 'too_many_hashtags', message: `${tags} hashtags; the limit is ${rules.hashtags.max}` });
   }
 

@@ -1,4 +1,4 @@
-import twitterText from 'twitter-text';
+import { twitterText } from '../twitter-text.js';
 import type { XTweet } from './x.schemas.js';
 
 /**
@@ -16,7 +16,7 @@ const URL_MARK = '\u2063URL\u2063';
 
 /** The fingerprint of the text Herald sends. */
 export function fingerprintOfDraft(text: string): TextFingerprint {
-  const found = twitterText.extractUrlsWithIndices(text, { extractUrlsWithoutProtocol: true });
+  const found = twitterText().extractUrlsWithIndices(text, { extractUrlsWithoutProtocol: true });
   let body = '';
   let at = 0;
   for (const { indices } of found) {
