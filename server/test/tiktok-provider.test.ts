@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import { AuthExpiredError, RateLimitedError, RejectedError, TransientError, UnknownOutcomeError } from '../src/integrations/social/errors.js';
@@ -282,6 +283,36 @@ describe('TikTok publishing', () => {
     const puts = fake.received.filter((r) => r.endpoint === 'upload').slice(-2);
     expect(puts.map((r) => r.headers['content-range'])).toEqual([`bytes 0-${5 * MB - 1}/${big.length}`, `bytes ${5 * MB}-${big.length - 1}/${big.length}`]);
     expect(puts.map((r) => r.body)).toEqual([5 * MB, big.length - 5 * MB]);
+    expect(Buffer.concat(newestSession().chunks).equals(big)).toBe(true);
+    expect(published.platformPostId).toBe(fake.posts.at(-1)!.id);
+  });
+
+  it('treats a last chunk the media store breaks off as transient, not an unknown outcome: TikTok never had every byte', async () => {
+    const p = provider();
+    const account = await connect(p);
+    const big = files.get('long.mp4')!.bytes;
+    const breaksOff = item('long.mp4', {
+      open: async ({ range } = {}) => {
+        const part = range ? big.subarray(range.start, range.end + 1) : big;
+        if (!range || range.start === 0) return Readable.from([part]);
+        // The last chunk fails after 1 MB, as a disk or an S3 download can.
+        return Readable.from(
+          (async function* () {
+            yield part.subarray(0, MB);
+            throw new Error('read failed');
+          })(),
+        );
+      },
+    });
+    const k = key();
+    const err = await rejection(p.publish(account, { text: 'Broken off', media: [breaksOff] }, k));
+    expect(err).toBeInstanceOf(TransientError);
+    expect((err as TransientError).platformCode).toBe('media_unreadable');
+    expect(newestSession().received).toBe(false);
+    // Nothing was handed over, so the retry starts afresh instead of asking about the broken upload.
+    const inits = fake.calledTimes('video_init');
+    const published = await p.publish(account, { text: 'Broken off', media: [item('long.mp4')] }, k);
+    expect(fake.calledTimes('video_init')).toBe(inits + 1);
     expect(Buffer.concat(newestSession().chunks).equals(big)).toBe(true);
     expect(published.platformPostId).toBe(fake.posts.at(-1)!.id);
   });
