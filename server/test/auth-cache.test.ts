@@ -27,6 +27,22 @@ const me = (token: string, app = t) => call(app.app, 'GET', '/api/v1/me', { toke
 const revokeBehindHeraldsBack = (app: TestApp, userId: string) => app.runtime.db.update(sessions).set({ revokedAt: sql`now()` }).where(eq(sessions.userId, userId));
 
 describe('in one process', () => {
+  it('answers a warm GET /me with one statement: the user and their organizations, no authentication query', async () => {
+    const p = await kit.person();
+    const beta = await kit.createOrg(p, 'beta');
+    const alpha = await kit.createOrg(p, 'Alpha');
+    expect((await me(p.token)).status).toBe(200);
+    const before = t.runtime.database.statements();
+    const res = await me(p.token);
+    expect(t.runtime.database.statements() - before).toBe(1);
+    expect(res.status).toBe(200);
+    expect(res.body.user).toEqual({ id: p.id, email: p.email, name: p.name, hasPassword: true, emailVerified: false, createdAt: expect.any(String) });
+    expect(res.body.memberships).toEqual([
+      { organization: { id: alpha, name: 'Alpha' }, role: 'owner' },
+      { organization: { id: beta, name: 'beta' }, role: 'owner' },
+    ]);
+  });
+
   it('keeps serving a cached session, but a logout ends it at once', async () => {
     const p = await kit.person();
     expect((await me(p.token)).status).toBe(200);

@@ -128,8 +128,9 @@ export class AuthService {
   }
 
   async me(userId: string): Promise<Me> {
-    const user = await this.requireAccount(userId);
-    return { user: toUser(user), memberships: await repo.listMemberships(this.ctx.db, userId) };
+    const me = await repo.findMe(this.ctx.database, userId);
+    if (!me) throw unauthorized();
+    return me;
   }
 
   async updateProfile(userId: string, patch: ProfileUpdate): Promise<User> {
