@@ -54,7 +54,7 @@ export async function runApi(opts: ApiOptions): Promise<ApiResult> {
   const children: Child[] = [];
   try {
     const port = await freePort();
-    const env = heraldEnv({ dataDir, publicUrl: `http://127.0.0.1:${port}`, databaseUrl, extra: { HOST: '127.0.0.1', PORT: String(port), HERALD_RATE_LIMIT_MAX: '100000000', ...opts.env } });
+    const env = heraldEnv({ dataDir, publicUrl: `http://127.0.0.1:${port}`, databaseUrl, extra: { HOST: '127.0.0.1', PORT: String(port), HERALD_RATE_LIMIT_MAX: '100000000', HERALD_METRICS_TOKEN: METRICS_TOKEN, ...opts.env } });
     // The general per-user budget (600 a minute by default) would answer 429 under load: out of the way.
     const herald = await startChild({ name: 'herald api', args: [CLI, 'api'], env, port, readyPath: '/readyz' });
     children.push(herald);
@@ -151,10 +151,13 @@ export async function runApi(opts: ApiOptions): Promise<ApiResult> {
   }
 }
 
+/** /metrics is served on the API port only with a bearer token (HERALD_METRICS_TOKEN). */
+const METRICS_TOKEN = 'bench-metrics-token-0123456789';
+
 /** Herald's SQL statement counter around requests sent one at a time (nothing else runs meanwhile). */
 async function statementsPerRequest(heraldUrl: string, url: string, headers: Record<string, string>, body?: string): Promise<number> {
   const read = async () => {
-    const text = await (await fetch(`${heraldUrl}/metrics`)).text();
+    const text = await (await fetch(`${heraldUrl}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
     const line = text.split('\n').find((l) => l.startsWith('herald_db_statements_total '));
     if (!line) throw new Error('herald_db_statements_total is missing from /metrics');
     return Number(line.split(' ')[1]);

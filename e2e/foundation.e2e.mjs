@@ -3,7 +3,7 @@
 // profile shows the email's verification state; the owner can hand a member a reset link (no mail).
 // Screenshots go to e2e/screenshots/.
 import assert from 'node:assert/strict';
-import { launchBrowser, shot, startHerald, step } from './lib.mjs';
+import { launchBrowser, recordCspViolations, shot, startHerald, step } from './lib.mjs';
 
 export default async function foundation() {
   const herald = await startHerald();
@@ -12,7 +12,9 @@ export default async function foundation() {
     const owner = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const page = await owner.newPage();
     const errors = [];
+    const cspViolations = [];
     page.on('pageerror', (e) => errors.push(e));
+    recordCspViolations(page, cspViolations);
 
     await step('first visit offers the owner setup', async () => {
       await page.goto(herald.url);
@@ -65,6 +67,7 @@ export default async function foundation() {
     await step('the member signs up and accepts in another browser', async () => {
       const memberContext = await browser.newContext({ viewport: { width: 390, height: 844 } });
       const member = await memberContext.newPage();
+      recordCspViolations(member, cspViolations);
       member.on('pageerror', (e) => errors.push(e));
       await member.goto(inviteUrl);
       await member.getByTestId('invite-register').click();
@@ -106,6 +109,7 @@ export default async function foundation() {
       const guest = await browser.newContext({ viewport: { width: 1280, height: 800 } });
       const visitor = await guest.newPage();
       visitor.on('pageerror', (e) => errors.push(e));
+      recordCspViolations(visitor, cspViolations);
       await visitor.goto(`${herald.url}/forgot-password`);
       await visitor.getByTestId('reset-no-mail').waitFor();
       assert.equal(await visitor.getByText('Check your inbox').count(), 0);
@@ -113,7 +117,17 @@ export default async function foundation() {
       await guest.close();
     });
 
+    await step('the API reference at /docs renders under the security policy', async () => {
+      await page.goto(`${herald.url}/docs`);
+      await page.locator('.opblock').first().waitFor();
+      await page.locator('.opblock-summary').first().click();
+      await page.locator('.opblock-body').first().waitFor();
+      await shot(page, 'foundation-09-api-docs');
+    });
+
     assert.deepEqual(errors.map(String), []);
+    // The dashboard and /docs run under a Content-Security-Policy without inline scripts.
+    assert.deepEqual(cspViolations, []);
   } finally {
     await browser.close();
     await herald.stop();

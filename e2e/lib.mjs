@@ -77,6 +77,13 @@ export async function launchBrowser() {
   return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
 }
 
+/** Records every Content-Security-Policy violation the page reports in its console into `into`. */
+export function recordCspViolations(page, into) {
+  page.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) into.push(`${page.url()}: ${message.text()}`);
+  });
+}
+
 export async function shot(page, name) {
   const path = join(SCREENSHOTS, `${name}.png`);
   await page.screenshot({ path, fullPage: true });

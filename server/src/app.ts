@@ -12,6 +12,7 @@ import { frameworkError, registerErrorHandling } from './http/errors.js';
 import { registerJsonParser } from './http/json.js';
 import { registerObservability } from './http/observability.js';
 import { registerApiRateLimit } from './http/rate-limit.js';
+import { docsContentSecurityPolicy, registerSecurityHeaders } from './http/security-headers.js';
 import type { App } from './http/types.js';
 import { registerWeb } from './http/web.js';
 import { authRoutes } from './modules/auth/routes.js';
@@ -59,13 +60,11 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   });
   app.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
-    void reply.header('x-content-type-options', 'nosniff');
-    void reply.header('referrer-policy', 'same-origin');
-    void reply.header('x-frame-options', 'DENY');
   });
 
   registerErrorHandling(app);
   registerJsonParser(app);
+  await registerSecurityHeaders(app, ctx.config);
   await app.register(fastifyCookie);
   await app.register(fastifySwagger, {
     openapi: {
@@ -84,7 +83,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     },
     transformObject: jsonSchemaTransformObject,
   });
-  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs', transformStaticCSP: docsContentSecurityPolicy });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   const tokens = new AccessTokens(ctx.keys, ctx.config.auth.accessTokenTtlSeconds);

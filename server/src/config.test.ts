@@ -23,3 +23,18 @@ describe('publicUrlWarning', () => {
     expect(isLoopbackHost('128.0.0.1')).toBe(false);
   });
 });
+
+describe('metrics settings', () => {
+  it('are off by default, and read a port and a token', () => {
+    expect(loadConfig({}).metrics).toEqual({ port: undefined, token: undefined });
+    expect(loadConfig({ HERALD_METRICS_PORT: '9464', HERALD_METRICS_TOKEN: 'a-long-enough-token' }).metrics).toEqual({ port: 9464, token: 'a-long-enough-token' });
+    expect(loadConfig({ HERALD_METRICS_PORT: ' ', HERALD_METRICS_TOKEN: '' }).metrics).toEqual({ port: undefined, token: undefined });
+  });
+
+  it('refuse a short token, a bad port and the API port', () => {
+    expect(() => loadConfig({ HERALD_METRICS_TOKEN: 'short' })).toThrow(/HERALD_METRICS_TOKEN: must be at least 16 characters/);
+    expect(() => loadConfig({ HERALD_METRICS_PORT: 'ninety' })).toThrow(/HERALD_METRICS_PORT/);
+    expect(() => loadConfig({ HERALD_METRICS_PORT: '70000' })).toThrow(/HERALD_METRICS_PORT/);
+    expect(() => loadConfig({ PORT: '8080', HERALD_METRICS_PORT: '8080' })).toThrow(/HERALD_METRICS_PORT must differ from PORT/);
+  });
+});

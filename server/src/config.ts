@@ -22,6 +22,9 @@ const EnvSchema = z.object({
   REDIS_URL: optionalString.pipe(z.url().optional()),
   /** Comma-separated `keyId:base64key` pairs, newest first. Overrides the generated key file. */
   HERALD_SECRET_KEYS: optionalString,
+  /** Prometheus metrics: on their own port (only there), and/or behind this bearer token; neither: not served. */
+  HERALD_METRICS_PORT: optionalString.pipe(z.coerce.number<string | undefined>().int().min(1).max(65535).optional()),
+  HERALD_METRICS_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(900),
   /** How long a process trusts what it read about a session or a membership (0: read it on every request). */
@@ -106,6 +109,11 @@ export interface Config {
   redisUrl: string | undefined;
   secretKeys: string | undefined;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /**
+   * Where /metrics is served: on `port` (its own listener, only there) when set, else on the API port
+   * when `token` is set; with neither it is not served. `token`, when set, is required wherever it is.
+   */
+  metrics: { port: number | undefined; token: string | undefined };
   auth: {
     accessTokenTtlSeconds: number;
     refreshTokenTtlDays: number;
@@ -190,6 +198,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (s3Parts.some((v) => v !== undefined) && s3Parts.some((v) => v === undefined)) {
     throw new ConfigError(['S3_ENDPOINT, S3_BUCKET, S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY must be set together']);
   }
+  if (e.HERALD_METRICS_PORT !== undefined && e.HERALD_METRICS_PORT === e.PORT) {
+    throw new ConfigError([`HERALD_METRICS_PORT must differ from PORT (${e.PORT}): metrics get a listener of their own`]);
+  }
   const publicUrl = (e.HERALD_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
   return {
     env: e.NODE_ENV,
@@ -204,6 +215,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     redisUrl: e.REDIS_URL,
     secretKeys: e.HERALD_SECRET_KEYS,
     logLevel: e.LOG_LEVEL,
+    metrics: { port: e.HERALD_METRICS_PORT, token: e.HERALD_METRICS_TOKEN },
     auth: {
       accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
       refreshTokenTtlDays: e.REFRESH_TOKEN_TTL_DAYS,

@@ -105,6 +105,8 @@ export async function mediaRoutes(app: App, ctx: AppContext): Promise<void> {
       params: z.object({ token: z.string().min(1).max(1000) }),
       response: { 403: ErrorSchema, 404: ErrorSchema, 416: ErrorSchema, 503: ErrorSchema },
     },
-    handler: async (request, reply) => files.serve(request, reply, request.params.token),
+    // A signed URL is a capability for anyone who holds it (the dashboard under another origin than
+    // HERALD_PUBLIC_URL, platforms fetching media): helmet's same-origin resource policy would block it.
+    handler: async (request, reply) => files.serve(request, reply.header('cross-origin-resource-policy', 'cross-origin'), request.params.token),
   });
 }
