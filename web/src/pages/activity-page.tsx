@@ -118,7 +118,7 @@ export function ActivityPage() {
 }
 
 function ActivityItem({ entry, names, orgId, last }: { entry: AuditEntry; names: ReadonlyMap<string, string>; orgId: string; last: boolean }) {
-  const { verb, target, details, link } = describeEntry(entry, names, orgId);
+  const { verb, target, details, link, permalink } = describeEntry(entry, names, orgId);
   const Icon = ICONS[entry.subjectType] ?? ICONS[entry.action.split('.')[0] ?? ''] ?? Activity;
   return (
     <li className="relative flex gap-4 py-3" data-testid="activity-item">
@@ -142,11 +142,16 @@ function ActivityItem({ entry, names, orgId, last }: { entry: AuditEntry; names:
             </>
           ) : null}
         </p>
-        {details.length > 0 ? (
-          <div className="mt-1.5 flex flex-wrap gap-1.5">
+        {details.length > 0 || permalink ? (
+          <div className="mt-1.5 flex flex-wrap items-center gap-1.5">
             {details.map((detail) => (
               <Badge key={detail}>{detail}</Badge>
             ))}
+            {permalink ? (
+              <a href={permalink} target="_blank" rel="noreferrer" className="text-xs font-medium text-brand-700 underline-offset-2 hover:underline" data-testid="activity-permalink">
+                View on the platform
+              </a>
+            ) : null}
           </div>
         ) : null}
       </div>

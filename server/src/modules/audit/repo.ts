@@ -1,6 +1,6 @@
-import { and, desc, eq, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { auditLog, users } from '../../db/schema.js';
+import { auditLog, channels, posts, postTargets, users, type TargetStatus } from '../../db/schema.js';
 
 export interface AuditEntry {
   organizationId: string;
@@ -67,4 +67,33 @@ export async function auditEntryExists(db: Db, organizationId: string, id: strin
     .from(auditLog)
     .where(and(eq(auditLog.id, id), eq(auditLog.organizationId, organizationId)));
   return rows.length > 0;
+}
+
+/** Where a target's publishing ends for now; each gets one entry in the activity log (`recordPublishResults`). */
+export const PUBLISH_RESULT_STATES = ['published', 'failed', 'needs_review', 'needs_reauth'] as const satisfies readonly TargetStatus[];
+
+const WHITESPACE = sql.raw(`E' \\t\\r\\n'`);
+/** `postTitle` in SQL: the first line of the text, trimmed, at most 80 characters. */
+const firstLine = sql`btrim(split_part(btrim(${posts.text}, ${WHITESPACE}), E'\\n', 1), ${WHITESPACE})`;
+
+/**
+ * Records what publishing did to each of `targetIds` (published with its permalink, failed or held with
+ * the reason), one entry per target naming the post and the channel, in one statement. Targets in no
+ * result state are skipped. Pass the transaction that settled them.
+ */
+export async function recordPublishResults(db: Db, targetIds: readonly string[]): Promise<void> {
+  if (targetIds.length === 0) return;
+  await db.execute(sql`
+    insert into ${auditLog} (organization_id, actor_id, action, subject_type, subject_id, data)
+    select ${postTargets.organizationId}, null,
+           'post.' || case ${postTargets.status} when 'failed' then 'publish_failed' else ${postTargets.status} end,
+           'post', ${postTargets.postId}::text,
+           jsonb_strip_nulls(jsonb_build_object(
+             'title', case when char_length(${firstLine}) > 80 then left(${firstLine}, 79) || '…' else ${firstLine} end,
+             'targetId', ${postTargets.id}, 'channelId', ${channels.id}, 'channelName', ${channels.name},
+             'permalink', ${postTargets.permalink}, 'platformPostId', ${postTargets.platformPostId}, 'error', ${postTargets.lastError}->>'message'))
+    from ${postTargets}
+    inner join ${posts} on ${posts.id} = ${postTargets.postId}
+    inner join ${channels} on ${channels.id} = ${postTargets.channelId}
+    where ${inArray(postTargets.id, [...targetIds])} and ${inArray(postTargets.status, [...PUBLISH_RESULT_STATES])}`);
 }

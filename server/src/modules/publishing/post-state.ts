@@ -1,7 +1,8 @@
 import type { AppContext } from '../../context.js';
 import type { Db } from '../../db/client.js';
+import type { TargetStatus } from '../../db/schema.js';
 import { conflict, notFound } from '../../lib/errors.js';
-import { postTitle, recordAudit } from '../audit/repo.js';
+import { postTitle, PUBLISH_RESULT_STATES, recordAudit, recordPublishResults } from '../audit/repo.js';
 import { notifyPostChanged } from '../events/notify.js';
 import { enqueuePublish, type PublishJobTarget } from './enqueue.js';
 import { CANCELLABLE_TARGET_STATES, derivePostStatus, EDITABLE_TARGET_STATES, isPostInFlight } from './post-status.js';
@@ -27,10 +28,13 @@ export async function recomputePostStatus(tx: Db, postId: string): Promise<void>
 
 /**
  * After publishing changed targets (claimed, settled, reconciled, released): their posts' derived
- * state follows. In the caller's transaction, with the posts locked.
+ * state follows, and each target that reached a result (published, failed, needs_review,
+ * needs_reauth) gets its entry in the activity log, all in one insert. In the caller's transaction,
+ * with the posts locked.
  */
-export async function targetsChanged(tx: Db, targets: readonly { postId: string }[]): Promise<void> {
+export async function targetsChanged(tx: Db, targets: readonly { id: string; postId: string; status: TargetStatus }[]): Promise<void> {
   for (const postId of [...new Set(targets.map((t) => t.postId))].sort()) await recomputePostStatus(tx, postId);
+  await recordPublishResults(tx, targets.filter((t) => (PUBLISH_RESULT_STATES as readonly TargetStatus[]).includes(t.status)).map((t) => t.id));
 }
 
 /**

@@ -2,7 +2,6 @@ import type { AppContext } from '../../context.js';
 import { AuthExpiredError, UnknownOutcomeError } from '../../integrations/social/errors.js';
 import type { Credentials, Published, SocialProvider } from '../../integrations/social/provider.js';
 import { isProviderPlatform } from '../../integrations/social/registry.js';
-import { recordAudit } from '../audit/repo.js';
 import { ChannelUnavailableError, markChannelNeedsReauth, openChannel } from '../channels/publishing-access.js';
 import { refreshAfterAuthError } from '../channels/token-refresh.js';
 import { enqueuePublish } from './enqueue.js';
@@ -131,7 +130,6 @@ async function review(ctx: AppContext, target: repo.TargetRow, attempt: Attempt 
     if (attempt && !attempt.finishedAt) await repo.finishAttempt(tx, attempt.id, { outcome: 'abandoned', errorMessage: why });
     await targetsChanged(tx, [settled]);
     await noticeTargetProblem(ctx, tx, settled, 'needs_review', why);
-    await recordAudit(tx, { organizationId: settled.organizationId, actorId: null, action: 'post.needs_review', subjectType: 'post', subjectId: settled.postId, data: { targetId: target.id, reason: why } });
   });
   return 'needs_review';
 }

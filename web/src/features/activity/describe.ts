@@ -23,6 +23,8 @@ export interface DescribedEntry {
   details: string[];
   /** Where the target can be seen, when it still can (a post, a workspace). */
   link: string | null;
+  /** The post on the platform, for a publish result that has one. */
+  permalink: string | null;
 }
 
 /**
@@ -32,7 +34,7 @@ export interface DescribedEntry {
  */
 export function describeEntry(entry: AuditEntry, names: ReadonlyMap<string, string>, orgId: string): DescribedEntry {
   const described = describeAction(entry, names, orgId);
-  return { link: null, ...described };
+  return { link: null, permalink: null, ...described };
 }
 
 const POST_VERBS: Record<string, string> = {
@@ -49,6 +51,7 @@ const POST_VERBS: Record<string, string> = {
   'post.partially_published': 'published on some channels',
   'post.failed': 'could not publish',
   'post.publish_failed': 'could not publish',
+  'post.needs_reauth': 'could not reach the channel for',
 };
 
 const when = (value: unknown): string | null => {
@@ -71,10 +74,11 @@ function describePost(entry: AuditEntry, names: ReadonlyMap<string, string>, org
   if (typeof data.targets === 'number') details.push(`${data.targets} channel${data.targets === 1 ? '' : 's'}`);
   for (const key of ['reason', 'error', 'message'] as const) if (text(data[key])) details.push(text(data[key])!);
   const gone = entry.action === 'post.deleted';
-  return { verb, target: title, details, link: gone ? null : `/orgs/${orgId}/posts/${entry.subjectId}` };
+  const permalink = text(data.permalink);
+  return { verb, target: title, details, link: gone ? null : `/orgs/${orgId}/posts/${entry.subjectId}`, permalink: permalink && /^https?:\/\//.test(permalink) ? permalink : null };
 }
 
-function describeAction(entry: AuditEntry, names: ReadonlyMap<string, string>, orgId: string): Omit<DescribedEntry, 'link'> & { link?: string | null } {
+function describeAction(entry: AuditEntry, names: ReadonlyMap<string, string>, orgId: string): Omit<DescribedEntry, 'link' | 'permalink'> & { link?: string | null; permalink?: string | null } {
   const data = entry.data;
   if (entry.subjectType === 'post' || entry.action.startsWith('post.')) return describePost(entry, names, orgId);
   const role = isRole(data.role) ? [ROLE_LABELS[data.role]] : [];
