@@ -1,5 +1,5 @@
 import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino';
-import { REDACTED, isSecretKey, redactSecrets, redactText, serializeError } from './redact.js';
+import { REDACTED, hidesSecret, redactSecrets, redactText, serializeError } from './redact.js';
 
 /** Fastify's request serializer: method, redacted URL, remote address; never headers or bodies. */
 const requestSerializer = (req: { method: string; url: string; ip?: string }) => ({
@@ -23,7 +23,7 @@ function redactLogObject(obj: Record<string, unknown>): Record<string, unknown> 
   for (const key of Object.keys(obj)) {
     if (SERIALIZED.has(key)) continue;
     const value = obj[key];
-    const safe = isSecretKey(key) && value !== null && value !== undefined ? REDACTED : redactSecrets(value);
+    const safe = hidesSecret(key, value) ? REDACTED : redactSecrets(value);
     if (safe !== value) (copy ??= { ...obj })[key] = safe;
   }
   return copy ?? obj;

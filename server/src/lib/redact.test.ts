@@ -39,7 +39,7 @@ describe('redactSecrets', () => {
   });
 
   it('returns an object with nothing to hide as it is, and cuts cycles', () => {
-    const plain = { targetId: 't', counts: { refreshed: 1 }, tokenState: 'valid', errorCode: 'x' };
+    const plain = { targetId: 't', counts: { refreshed: 1 }, tokenState: 'valid', errorCode: 'x', hadPassword: true, refreshToken: null, maxTokens: 5 };
     expect(redactSecrets(plain)).toBe(plain);
     const loop: Record<string, unknown> = { a: 1 };
     loop.self = loop;

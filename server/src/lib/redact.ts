@@ -39,9 +39,25 @@ const SECRET_KEYS = new Set([
 /** Any key ending so is a secret too (`newPassword`, `sessionToken`, `S3_SECRET`, `stripeApiKey`). */
 const SECRET_SUFFIX = /(?:password|token|secret|secretkeys|apikey|privatekey)$/;
 
+/** Log lines reuse a few hundred key names: each is judged once (bounded, so odd keys cannot grow it). */
+const judged = new Map<string, boolean>();
+
 export function isSecretKey(key: string): boolean {
-  const k = key.toLowerCase().replace(/[-_]/g, '');
-  return SECRET_KEYS.has(k) || SECRET_SUFFIX.test(k);
+  let secret = judged.get(key);
+  if (secret === undefined) {
+    const k = key.toLowerCase().replace(/[-_]/g, '');
+    secret = SECRET_KEYS.has(k) || SECRET_SUFFIX.test(k);
+    if (judged.size < 2000) judged.set(key, secret);
+  }
+  return secret;
+}
+
+/**
+ * True when `value` under `key` must be hidden: a string or an object under a secret key. Booleans and
+ * numbers carry no secret (`hadPassword: true`, `refreshToken: null`) and stay readable.
+ */
+export function hidesSecret(key: string, value: unknown): boolean {
+  return (typeof value === 'string' || (typeof value === 'object' && value !== null)) && isSecretKey(key);
 }
 
 /** Query parameters and path segments that carry secrets (reset tokens, OAuth codes, invitation tokens). */
@@ -67,31 +83,36 @@ const MAX_DEPTH = 8;
  * ordinary log line costs one walk over its few keys. Class instances other than Error and plain
  * arrays/objects (Dates, Buffers, URLs) are left to JSON.
  */
-export function redactSecrets(value: unknown, depth = 0, seen: WeakSet<object> = new WeakSet()): unknown {
+export function redactSecrets(value: unknown, depth = 0, seen?: WeakSet<object>): unknown {
   if (typeof value === 'string') return redactText(value);
   if (value === null || typeof value !== 'object') return value;
-  if (value instanceof Error) return serializeError(value, depth, seen);
-  if (seen.has(value)) return '[circular]';
+  // The set of objects on the current path is made only when there is an object to enter.
+  const path = seen ?? new WeakSet<object>();
+  if (value instanceof Error) return serializeError(value, depth, path);
+  if (path.has(value)) return '[circular]';
   if (depth >= MAX_DEPTH) return '[too deep]';
   if (Array.isArray(value)) {
-    seen.add(value);
+    path.add(value);
     let copy: unknown[] | undefined;
-    value.forEach((item, i) => {
-      const safe = redactSecrets(item, depth + 1, seen);
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      const safe = redactSecrets(item, depth + 1, path);
       if (safe !== item) (copy ??= value.slice())[i] = safe;
-    });
-    seen.delete(value);
+    }
+    path.delete(value);
     return copy ?? value;
   }
   const proto = Object.getPrototypeOf(value) as unknown;
   if (proto !== Object.prototype && proto !== null) return value;
-  seen.add(value);
+  path.add(value);
+  const record = value as Record<string, unknown>;
   let copy: Record<string, unknown> | undefined;
-  for (const [key, item] of Object.entries(value)) {
-    const safe = isSecretKey(key) && item !== null && item !== undefined ? REDACTED : redactSecrets(item, depth + 1, seen);
-    if (safe !== item) (copy ??= { ...(value as Record<string, unknown>) })[key] = safe;
+  for (const key in record) {
+    const item = record[key];
+    const safe = hidesSecret(key, item) ? REDACTED : redactSecrets(item, depth + 1, path);
+    if (safe !== item) (copy ??= { ...record })[key] = safe;
   }
-  seen.delete(value);
+  path.delete(value);
   return copy ?? value;
 }
 
@@ -148,7 +169,7 @@ export function serializeError(err: Error, depth = 0, seen: WeakSet<object> = ne
   } else {
     for (const [key, value] of Object.entries(e)) {
       if (key === 'message' || key === 'stack' || key === 'cause' || DB_VALUE_FIELDS.has(key) || value === undefined) continue;
-      out[key] = isSecretKey(key) ? REDACTED : redactSecrets(value, depth + 1, seen);
+      out[key] = hidesSecret(key, value) ? REDACTED : redactSecrets(value, depth + 1, seen);
     }
   }
   if (err.cause !== undefined && depth < MAX_DEPTH) {

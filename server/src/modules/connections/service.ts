@@ -107,7 +107,7 @@ export class ConnectionsService {
     // Bound to the browser that started it: without its cookie nothing is consumed or exchanged.
     const nonce = browserNonce(known.id);
     if (!nonce || !sameHash(hashState(nonce), known.browserHash)) {
-      this.ctx.logger.warn({ platform, connectionId: known.id, cookie: nonce ? 'mismatch' : 'missing' }, 'oauth callback from a browser that did not start the connection');
+      this.ctx.logger.warn({ platform, connectionId: known.id, cookieCheck: nonce ? 'mismatch' : 'missing' }, 'oauth callback from a browser that did not start the connection');
       return failurePath('other_browser');
     }
     const claimed = await repo.consumeState(this.ctx.db, platform, stateHash, new Date());
