@@ -37,7 +37,8 @@ export interface ApiResult {
   scenarios: ApiScenario[];
 }
 
-const BENCH_DB = 'herald_bench_api';
+// Per run: several benchmarks may share one PostgreSQL (and would drop each other's database).
+const BENCH_DB = `herald_bench_api_${process.pid}`;
 const CHANNELS_PER_POST = 2;
 /** Requests per scenario whose SQL statements are counted (one at a time, after the load). */
 const COUNTED_REQUESTS = 50;

@@ -151,6 +151,34 @@ describe('calendar answers', () => {
     }
   });
 
+  it('sends an unchanged range again from its rendered answer (the digest is read, not the rows); a change renders anew', async () => {
+    const ws = await api(t, s, 'POST', `/orgs/${s.orgId}/workspaces`, { name: 'Rendered', timezone: 'Europe/Paris' });
+    const ch = await api(t, s, 'POST', `/workspaces/${ws.body.id}/channels/sandbox`, { name: 'R' });
+    const o = { ...s, workspaceId: ws.body.id as string };
+    const month = `/workspaces/${o.workspaceId}/calendar?from=2031-05-01&to=2031-05-31`;
+    const post = await api(t, o, 'POST', `/workspaces/${o.workspaceId}/posts`, { text: 'May', channelIds: [ch.body.id], scheduledAt: '2031-05-10T09:00:00Z' });
+    const statementsOf = async () => {
+      const before = t.runtime.database.statements();
+      const res = await api(t, o, 'GET', month);
+      expect(res.status).toBe(200);
+      return { res, statements: t.runtime.database.statements() - before };
+    };
+    const first = await statementsOf();
+    expect(first.statements).toBe(2);
+    const again = await statementsOf();
+    expect(again.statements).toBe(1);
+    expect(again.res.headers.etag).toBe(first.res.headers.etag);
+    expect(again.res.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(again.res.body).toEqual(first.res.body);
+    expect(again.res.body.days[9].posts[0].firstLine).toBe('May');
+
+    expect((await api(t, o, 'PATCH', `/posts/${post.body.id}`, { text: 'May, edited' })).status).toBe(200);
+    const edited = await statementsOf();
+    expect(edited.statements).toBe(2);
+    expect(edited.res.headers.etag).not.toBe(first.res.headers.etag);
+    expect(edited.res.body.days[9].posts[0].firstLine).toBe('May, edited');
+  });
+
   it('answers 304 to If-None-Match while nothing in the range changed, and a new ETag when something did', async () => {
     const ws = await api(t, s, 'POST', `/orgs/${s.orgId}/workspaces`, { name: 'Etag', timezone: 'Asia/Kolkata' });
     const ch = await api(t, s, 'POST', `/workspaces/${ws.body.id}/channels/sandbox`, { name: 'E' });

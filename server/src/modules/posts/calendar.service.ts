@@ -9,23 +9,64 @@ const PAYLOAD_VERSION = 'c1';
 const MAX_DAYS = 62;
 const DAY_MS = 86_400_000;
 
-export type CalendarAnswer = { notModified: true; etag: string } | { notModified: false; etag: string; calendar: Calendar };
+export type CalendarAnswer = { notModified: true; etag: string } | { notModified: false; etag: string; body: Buffer };
+
+/**
+ * Rendered answers (JSON bytes) by ETag, most recently used last. An ETag names the range, `perDay`, the
+ * time zone and every post in the range by id and row version, so the bytes it names never change:
+ * a hit needs only the range's digest (one cheap statement), never the rows. Bounded by count and bytes.
+ */
+export class CalendarAnswers {
+  private readonly bodies = new Map<string, Buffer>();
+  private bytes = 0;
+
+  constructor(private readonly maxEntries = 256, private readonly maxBytes = 16 * 1024 * 1024) {}
+
+  get(etag: string): Buffer | undefined {
+    const body = this.bodies.get(etag);
+    if (body) {
+      this.bodies.delete(etag);
+      this.bodies.set(etag, body);
+    }
+    return body;
+  }
+
+  set(etag: string, body: Buffer): void {
+    if (body.length > this.maxBytes || this.bodies.has(etag)) return;
+    this.bodies.set(etag, body);
+    this.bytes += body.length;
+    for (const [oldest, old] of this.bodies) {
+      if (this.bodies.size <= this.maxEntries && this.bytes <= this.maxBytes) break;
+      this.bodies.delete(oldest);
+      this.bytes -= old.length;
+    }
+  }
+}
 
 /**
  * The calendar: posts by local day in the workspace's time zone, slim (what a grid cell shows; the
- * rest is on GET /posts/{id}), at most `perDay` per day with each day's total. One statement per
- * answer; with a matching If-None-Match, one cheaper statement (the range's digest) and a 304.
+ * rest is on GET /posts/{id}), at most `perDay` per day with each day's total. First the range's digest
+ * (one statement): a matching If-None-Match gets a 304, an answer rendered before is sent again as it
+ * was; only a range that changed since reads its rows (a second statement).
  */
-export async function calendar(database: Database, organizationId: string, workspaceId: string, query: CalendarQuery, ifNoneMatch: string | undefined): Promise<CalendarAnswer> {
-  const days = daysBetween(query.from, query.to);
+export async function calendar(
+  database: Database,
+  answers: CalendarAnswers,
+  organizationId: string,
+  workspaceId: string,
+  query: CalendarQuery,
+  ifNoneMatch: string | undefined,
+): Promise<CalendarAnswer> {
+  const dayCount = daysInRange(query.from, query.to);
   const range: CalendarRange = { organizationId, workspaceId, from: query.from, to: query.to };
   const perDay = query.perDay ?? null;
-  if (ifNoneMatch) {
-    const version = await calendarVersion(database, range);
-    if (!version) throw notFound('Workspace');
-    const etag = etagOf(range, perDay, version);
-    if (matches(ifNoneMatch, etag)) return { notModified: true, etag };
-  }
+  const version = await calendarVersion(database, range);
+  if (!version) throw notFound('Workspace');
+  const etag = etagOf(range, perDay, version);
+  if (ifNoneMatch && matches(ifNoneMatch, etag)) return { notModified: true, etag };
+  const rendered = answers.get(etag);
+  if (rendered) return { notModified: false, etag, body: rendered };
+
   const found = await calendarRows(database, range, perDay);
   if (!found) throw notFound('Workspace');
   const byDay = new Map<string, { total: number; posts: CalendarPost[] }>();
@@ -34,11 +75,12 @@ export async function calendar(database: Database, organizationId: string, works
     if (!day) byDay.set(row.day, (day = { total: row.dayTotal, posts: [] }));
     day.posts.push(toCalendarPost(row));
   }
-  return {
-    notModified: false,
-    etag: etagOf(range, perDay, found),
-    calendar: { timezone: found.timezone, days: days.map((date) => ({ date, total: byDay.get(date)?.total ?? 0, posts: byDay.get(date)?.posts ?? [] })) },
-  };
+  const answer: Calendar = { timezone: found.timezone, days: localDates(query.from, dayCount).map((date) => ({ date, total: byDay.get(date)?.total ?? 0, posts: byDay.get(date)?.posts ?? [] })) };
+  // The rows carry their own digest: a change between the two statements is named by what was read.
+  const current = etagOf(range, perDay, found);
+  const body = Buffer.from(JSON.stringify(answer));
+  answers.set(current, body);
+  return { notModified: false, etag: current, body };
 }
 
 function toCalendarPost(row: CalendarRow): CalendarPost {
@@ -54,8 +96,8 @@ function toCalendarPost(row: CalendarRow): CalendarPost {
   };
 }
 
-/** The local dates from..to (inclusive); calendar dates, so no time zone is involved. */
-function daysBetween(from: string, to: string): string[] {
+/** How many local dates from..to covers (both included); 400 for an impossible date or a range too long. */
+function daysInRange(from: string, to: string): number {
   const start = Date.parse(`${from}T00:00:00Z`);
   const last = Date.parse(`${to}T00:00:00Z`);
   // Date.parse rolls over impossible dates (2030-02-30 → March 2); a round trip finds them.
@@ -64,6 +106,12 @@ function daysBetween(from: string, to: string): string[] {
   }
   const count = Math.round((last - start) / DAY_MS) + 1;
   if (count > MAX_DAYS) throw badRequest('range_too_long', `A calendar covers at most ${MAX_DAYS} days`);
+  return count;
+}
+
+/** `count` local dates from `from` on; calendar dates, so no time zone is involved. */
+function localDates(from: string, count: number): string[] {
+  const start = Date.parse(`${from}T00:00:00Z`);
   const days: string[] = [];
   for (let d = 0; d < count; d++) days.push(new Date(start + d * DAY_MS).toISOString().slice(0, 10));
   return days;

@@ -5,6 +5,7 @@ import { errorResponses, IdParam, type App } from '../../http/types.js';
 import { unpublish } from '../publishing/unpublish.js';
 import { workspaceScope } from '../workspaces/scope.js';
 import {
+  type Calendar,
   CalendarQuerySchema,
   CalendarSchema,
   PostCreateSchema,
@@ -16,7 +17,7 @@ import {
   PreviewResultSchema,
   ScheduleSchema,
 } from './schemas.js';
-import { calendar } from './calendar.service.js';
+import { CalendarAnswers, calendar } from './calendar.service.js';
 import { SchedulingService } from './scheduling.service.js';
 import { postScope } from './scope.js';
 import { PostsService } from './service.js';
@@ -28,6 +29,7 @@ const WorkspaceParams = IdParam('workspaceId');
 export async function postRoutes(app: App, ctx: AppContext): Promise<void> {
   const posts = new PostsService(ctx);
   const scheduling = new SchedulingService(ctx);
+  const calendarAnswers = new CalendarAnswers();
 
   app.post('/workspaces/:workspaceId/posts', {
     config: { access: workspaceScope('posts.write') },
@@ -75,13 +77,14 @@ export async function postRoutes(app: App, ctx: AppContext): Promise<void> {
       querystring: CalendarQuerySchema,
       response: { 200: CalendarSchema, 304: z.null(), ...errorResponses },
     },
-    // The answer is built here from typed rows; plain JSON.stringify instead of re-encoding it through Zod.
+    // The answer is JSON bytes rendered from typed rows (see CalendarAnswers), sent as they are: no Zod re-encoding.
     serializerCompiler: ({ httpStatus }) => (httpStatus === '304' ? () => '' : (data) => JSON.stringify(data)),
     handler: async (request, reply) => {
-      const answer = await calendar(ctx.database, requireScope(request).organizationId, request.params.workspaceId, request.query, request.headers['if-none-match']);
+      const answer = await calendar(ctx.database, calendarAnswers, requireScope(request).organizationId, request.params.workspaceId, request.query, request.headers['if-none-match']);
       void reply.header('etag', answer.etag).header('cache-control', 'private, no-cache');
       if (answer.notModified) return reply.status(304).removeHeader('content-type').send(null);
-      return answer.calendar;
+      // A Buffer goes out as it is (Fastify skips serialisation); the route's type only knows the object it holds.
+      return reply.type('application/json; charset=utf-8').send(answer.body as unknown as Calendar);
     },
   });
 
