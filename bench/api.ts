@@ -144,6 +144,10 @@ export async function runApi(opts: ApiOptions): Promise<ApiResult> {
     };
     const created = await measure('POST create post (scheduled, 2 channels)', create, opts, reference.requestsPerSecond);
     scenarios.push({ ...created, statementsPerRequest: await statementsPerRequest(herald.url, create.url, create.headers, create.body) });
+    // Publish now: the same writes, its jobs due at once (this API process runs no worker, so they wait in the queue).
+    const publishNow = { ...create, body: JSON.stringify({ text: 'A post published now under load.', channelIds, publishNow: true }) };
+    const published = await measure('POST create post (publish now, 2 channels)', publishNow, opts, reference.requestsPerSecond);
+    scenarios.push({ ...published, statementsPerRequest: await statementsPerRequest(herald.url, publishNow.url, publishNow.headers, publishNow.body) });
     return { backend: opts.backend, calendar: { month: ym, posts: opts.calendarPosts, channelsPerPost: CHANNELS_PER_POST, responseBytes }, scenarios };
   } finally {
     for (const child of children.reverse()) await child.stop();
