@@ -6,6 +6,7 @@
  *   npm run bench -- --targets 500 --only scheduler --db pglite     a quick one while developing
  *
  * Options: --targets N (10000) --channels N (5 per post) --latency MS (50) --timeout S (300)
+ *          --rate N (100: the steady-stream scenario, N targets due per second) --rate-seconds S (30, 0: skip it)
  *          --db pglite,postgres --only scheduler|api|startup --duration S (10, per API scenario)
  *          --connections N (10) --calendar-posts N (500) --env KEY=VALUE (repeatable; Herald setting)
  *          --startup-runs N (3) --startup-node PATH (repeatable: start-up under another Node binary too)
@@ -26,6 +27,8 @@ const { values } = parseArgs({
     channels: { type: 'string', default: '5' },
     latency: { type: 'string', default: '50' },
     timeout: { type: 'string', default: '300' },
+    rate: { type: 'string', default: '100' },
+    'rate-seconds': { type: 'string', default: '30' },
     db: { type: 'string', default: 'pglite,postgres' },
     only: { type: 'string' },
     duration: { type: 'string', default: '10' },
@@ -97,12 +100,13 @@ async function main() {
         timeoutSeconds: int('timeout', values.timeout),
         env: extraEnv,
       };
-      try {
-        scheduler.push(await runScheduler({ ...options, setupFactor: 1.4 }));
-      } catch (err) {
-        if (!(err instanceof SetupTooSlowError)) throw err;
-        log(`${backend}: ${err.message}; starting over with more time for it`);
-        scheduler.push(await runScheduler({ ...options, setupFactor: 3 }));
+      scheduler.push(await schedulerRun(options));
+      // A steady stream (100 due per second by default): lateness when the worker keeps up.
+      const rateSeconds = Number(values['rate-seconds']);
+      if (rateSeconds > 0) {
+        const rate = int('rate', values.rate);
+        log(`scheduler on ${backend}: ${rate} targets due per second for ${rateSeconds} s`);
+        scheduler.push(await schedulerRun({ ...options, targets: rate * rateSeconds, ratePerSecond: rate }));
       }
     }
   }
@@ -131,6 +135,17 @@ async function main() {
   process.stdout.write(`\nRaw results: ${file}\n`);
   const broken = scheduler.some((s) => !s.exactlyOnce.ok || s.timedOut) || api.some((a) => a.scenarios.some((s) => s.non2xx > 0 || s.errors > 0));
   if (broken) process.exitCode = 1;
+}
+
+/** A scheduler run, started over once with more time for creating the posts should that overrun the due time. */
+async function schedulerRun(options: Omit<Parameters<typeof runScheduler>[0], 'setupFactor'>): Promise<SchedulerResult> {
+  try {
+    return await runScheduler({ ...options, setupFactor: 1.4 });
+  } catch (err) {
+    if (!(err instanceof SetupTooSlowError)) throw err;
+    log(`${options.backend}: ${err.message}; starting over with more time for it`);
+    return runScheduler({ ...options, setupFactor: 3 });
+  }
 }
 
 /** A ratio as a percentage with two significant digits (0.00123 → "0.12"). */
@@ -165,13 +180,14 @@ function markdown(r: { started: string; machine: Machine; env: Record<string, st
     }
   }
   if (r.scheduler.length > 0) {
-    lines.push('', '### Scheduler: targets due at the same instant, sandbox latency per call', '');
-    lines.push('| database | targets (posts × channels) | latency | throughput (targets/s) | drain (s) | first (ms) | lateness p50 (ms) | p99 (ms) | max (ms) | published exactly once | attempts | CPU s Herald / PostgreSQL | machine busy | setup (posts/s) |');
-    lines.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+    lines.push('', '### Scheduler: targets due at the same instant (burst) or N due per second, sandbox latency per call', '');
+    lines.push('SQL statements per target: Herald\'s database handle, BEGIN/COMMIT included (pg-boss too on PGlite, not on PostgreSQL where it has its own pool).', '');
+    lines.push('| database | due | targets (posts × channels) | latency | throughput (targets/s) | drain (s) | first (ms) | lateness p50 (ms) | p99 (ms) | max (ms) | SQL statements / target | published exactly once | attempts | CPU s Herald / PostgreSQL | machine busy | setup (posts/s) |');
+    lines.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
     for (const s of r.scheduler) {
       const once = s.exactlyOnce.ok ? `yes (${s.exactlyOnce.copies['1'] ?? 0}/${s.targets})` : `NO ${JSON.stringify(s.exactlyOnce.copies)}`;
       lines.push(
-        `| ${s.backend} | ${s.targets} (${s.posts} × ${s.channels}) | ${s.latencyMs} ms | ${s.throughput} | ${s.drainSeconds} | ${s.lateness.firstMs} | ${s.lateness.p50Ms} | ${s.lateness.p99Ms} | ${s.lateness.maxMs} | ${once}${s.timedOut ? ' (timed out)' : ''} | ${s.attempts} | ${s.cpu.heraldSeconds} / ${s.backend === 'postgres' ? s.cpu.postgresSeconds : '—'} | ${s.cpu.machineBusyPercent} % | ${s.setup.postsPerSecond} |`,
+        `| ${s.backend} | ${s.scenario} | ${s.targets} (${s.posts} × ${s.channels}) | ${s.latencyMs} ms | ${s.throughput} | ${s.drainSeconds} | ${s.lateness.firstMs} | ${s.lateness.p50Ms} | ${s.lateness.p99Ms} | ${s.lateness.maxMs} | ${s.statementsPerTarget} | ${once}${s.timedOut ? ' (timed out)' : ''} | ${s.attempts} | ${s.cpu.heraldSeconds} / ${s.backend === 'postgres' ? s.cpu.postgresSeconds : '—'} | ${s.cpu.machineBusyPercent} % | ${s.setup.postsPerSecond} |`,
       );
     }
   }

@@ -24,6 +24,11 @@ export interface SchedulerOptions {
   env?: Record<string, string>;
   /** Time allowed for creating the posts, as a multiple of the calibrated estimate. */
   setupFactor: number;
+  /**
+   * Targets falling due per second (a steady stream, posts due one after another from the first due
+   * time); undefined: every target due at the same instant (a burst).
+   */
+  ratePerSecond?: number | undefined;
 }
 
 /** Creating the posts took longer than the time left before they are due (a busy machine). */
@@ -35,6 +40,8 @@ export class SetupTooSlowError extends Error {
 
 export interface SchedulerResult {
   backend: 'pglite' | 'postgres';
+  /** `burst`: all due at once; `N/s`: a steady stream of N targets falling due per second. */
+  scenario: string;
   targets: number;
   posts: number;
   channels: number;
@@ -50,6 +57,13 @@ export interface SchedulerResult {
   lateness: { firstMs: number; p50Ms: number; p99Ms: number; maxMs: number };
   exactlyOnce: { ok: boolean; copies: Record<string, number> };
   attempts: number;
+  /**
+   * SQL statements Herald sent through its database handle from the first due time until the last
+   * target settled, per published target (BEGIN and COMMIT included; the benchmark's own progress
+   * queries left out). On PGlite pg-boss shares the handle, so its fetches and completions are
+   * included; on PostgreSQL pg-boss has its own pool and they are not.
+   */
+  statementsPerTarget: number;
   jobs: Record<string, number>;
   /** Published count every half second after the due time: [seconds since due, published]. */
   progress: [number, number][];
@@ -108,7 +122,11 @@ export async function runScheduler(opts: SchedulerOptions): Promise<SchedulerRes
     const perPostMs = (performance.now() - c0) / calibration;
     const setupBudgetMs = opts.setupFactor * perPostMs * postCount + 5_000;
     const dueAt = new Date(Math.ceil((Date.now() + setupBudgetMs) / 1000) * 1000);
-    log(`${opts.backend}: creating ${postCount} posts × ${opts.channels} channels due at ${dueAt.toISOString()} (~${round(perPostMs)} ms per post)`);
+    // A steady stream: post i falls due i × (channels / rate) seconds after the first.
+    const dueOf = (i: number) => (opts.ratePerSecond ? new Date(dueAt.getTime() + Math.round((i * opts.channels * 1000) / opts.ratePerSecond)) : dueAt);
+    const lastDue = dueOf(postCount - 1);
+    const scenario = opts.ratePerSecond ? `${opts.ratePerSecond}/s` : 'burst';
+    log(`${opts.backend} ${scenario}: creating ${postCount} posts × ${opts.channels} channels due from ${dueAt.toISOString()} (~${round(perPostMs)} ms per post)`);
 
     // The worker, as `herald worker` starts it (cli.ts): heartbeat and sweep, every job handler, the
     // recurring jobs. It runs while the posts are created, as in a live deployment.
@@ -120,21 +138,25 @@ export async function runScheduler(opts: SchedulerOptions): Promise<SchedulerRes
     const s0 = performance.now();
     await pool([...Array(postCount).keys()], concurrency, async (i) => {
       if (Date.now() >= dueAt.getTime() - 200) throw new SetupTooSlowError();
-      await create(dueAt, i);
+      await create(dueOf(i), i);
     });
     const setupSeconds = (performance.now() - s0) / 1000;
     log(`${opts.backend}: ${postCount} posts created in ${round(setupSeconds)} s; waiting for ${round((dueAt.getTime() - Date.now()) / 1000)} s until they are due`);
 
     await sleep(Math.max(0, dueAt.getTime() - Date.now()));
+    const statements0 = runtime.database.statements();
+    let ownStatements = 0;
     const cpu0 = process.cpuUsage();
     const machine0 = await cpuSnapshot();
     const wall0 = performance.now();
     const progress: [number, number][] = [];
-    const deadline = dueAt.getTime() + opts.timeoutSeconds * 1000;
+    const deadline = lastDue.getTime() + opts.timeoutSeconds * 1000;
     let counts: Record<string, number>;
     let lastLogged = 0;
     for (;;) {
-      counts = await statusCounts(runtime, dueAt);
+      const before = runtime.database.statements();
+      counts = await statusCounts(runtime, dueAt, lastDue);
+      ownStatements += runtime.database.statements() - before;
       const published = counts.published ?? 0;
       const since = (Date.now() - dueAt.getTime()) / 1000;
       progress.push([round(since), published]);
@@ -146,6 +168,7 @@ export async function runScheduler(opts: SchedulerOptions): Promise<SchedulerRes
       if (settled >= opts.targets || Date.now() > deadline) break;
       await sleep(500);
     }
+    const statements = runtime.database.statements() - statements0 - ownStatements;
     const cpu = process.cpuUsage(cpu0);
     const machine1 = await cpuSnapshot();
     const wall = (performance.now() - wall0) / 1000;
@@ -153,12 +176,12 @@ export async function runScheduler(opts: SchedulerOptions): Promise<SchedulerRes
 
     // Let jobs still running (duplicates from the sweeper, which should claim nothing) finish before
     // counting what the platform received, so a late double publish would be counted too.
-    for (let i = 0; i < 30 && ((await jobStates(runtime, dueAt)).active ?? 0) > 0; i++) await sleep(500);
+    for (let i = 0; i < 30 && ((await jobStates(runtime, dueAt, lastDue)).active ?? 0) > 0; i++) await sleep(500);
 
     const lateness = rowsOf<{ ms: number }>(
       await runtime.db.execute(sql`
         select (extract(epoch from published_at - scheduled_at) * 1000)::float8 as ms
-        from post_targets where scheduled_at = ${dueAt.toISOString()}::timestamptz and status = 'published' order by 1`),
+        from post_targets where ${dueBetween(dueAt, lastDue)} and status = 'published' order by 1`),
     ).map((r) => Number(r.ms));
     const copies = Object.fromEntries(
       rowsOf<{ copies: number; targets: number }>(
@@ -166,22 +189,27 @@ export async function runScheduler(opts: SchedulerOptions): Promise<SchedulerRes
           select n::int as copies, count(*)::int as targets from (
             select t.id, count(s.id) as n from post_targets t
             left join sandbox_posts s on s.idempotency_key = t.idempotency_key::text
-            where t.scheduled_at = ${dueAt.toISOString()}::timestamptz group by t.id) x
+            where ${dueBetween(dueAt, lastDue, sql`t.scheduled_at`)} group by t.id) x
           group by n order by n`),
       ).map((r) => [String(r.copies), Number(r.targets)]),
     );
     const [attemptRow] = rowsOf<{ n: number }>(
       await runtime.db.execute(sql`
         select count(*)::int as n from publish_attempts a join post_targets t on t.id = a.target_id
-        where t.scheduled_at = ${dueAt.toISOString()}::timestamptz`),
+        where ${dueBetween(dueAt, lastDue, sql`t.scheduled_at`)}`),
     );
-    const jobs = await jobStates(runtime, dueAt);
+    const jobs = await jobStates(runtime, dueAt, lastDue);
 
     const published = counts.published ?? 0;
-    const drainSeconds = lateness.length > 0 ? lateness[lateness.length - 1]! / 1000 : 0;
+    // From the first due time until the last target went out.
+    const [last] = rowsOf<{ ms: number }>(
+      await runtime.db.execute(sql`select (extract(epoch from max(published_at) - ${dueAt.toISOString()}::timestamptz) * 1000)::float8 as ms from post_targets where ${dueBetween(dueAt, lastDue)}`),
+    );
+    const drainSeconds = Number(last?.ms ?? 0) / 1000;
     const notPublished = Object.fromEntries(Object.entries(counts).filter(([s]) => s !== 'published'));
     return {
       backend: opts.backend,
+      scenario,
       targets: opts.targets,
       posts: postCount,
       channels: opts.channels,
@@ -201,6 +229,7 @@ export async function runScheduler(opts: SchedulerOptions): Promise<SchedulerRes
       },
       exactlyOnce: { ok: Object.keys(copies).length === 1 && copies['1'] === opts.targets, copies },
       attempts: Number(attemptRow?.n ?? 0),
+      statementsPerTarget: published > 0 ? round(statements / published, 2) : 0,
       jobs,
       progress,
       cpu: {
@@ -247,20 +276,25 @@ async function createAccount(runtime: Runtime, channels: number) {
   }
 }
 
-async function statusCounts(runtime: Runtime, dueAt: Date): Promise<Record<string, number>> {
+/** The measured targets: due from the first to the last due time (the calibration posts are a day later). */
+function dueBetween(first: Date, last: Date, column = sql`scheduled_at`) {
+  return sql`${column} between ${first.toISOString()}::timestamptz and ${last.toISOString()}::timestamptz`;
+}
+
+async function statusCounts(runtime: Runtime, dueAt: Date, lastDue: Date): Promise<Record<string, number>> {
   const rows = rowsOf<{ status: string; n: number }>(
-    await runtime.db.execute(sql`select status, count(*)::int as n from post_targets where scheduled_at = ${dueAt.toISOString()}::timestamptz group by status`),
+    await runtime.db.execute(sql`select status, count(*)::int as n from post_targets where ${dueBetween(dueAt, lastDue)} group by status`),
   );
   return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
 }
 
 /** pg-boss's own view of the publish-target jobs (retried or failed jobs would show here). */
-async function jobStates(runtime: Runtime, dueAt: Date): Promise<Record<string, number>> {
+async function jobStates(runtime: Runtime, dueAt: Date, lastDue: Date): Promise<Record<string, number>> {
   try {
     const rows = rowsOf<{ state: string; n: number }>(
       await runtime.db.execute(sql`
         select j.state::text as state, count(*)::int as n from pgboss.job j
-        where j.name = 'publish-target' and j.data->>'targetId' in (select id::text from post_targets where scheduled_at = ${dueAt.toISOString()}::timestamptz)
+        where j.name = 'publish-target' and j.data->>'targetId' in (select id::text from post_targets where ${dueBetween(dueAt, lastDue)})
         group by j.state`),
     );
     return Object.fromEntries(rows.map((r) => [r.state, Number(r.n)]));
@@ -268,3 +302,4 @@ async function jobStates(runtime: Runtime, dueAt: Date): Promise<Record<string, 
     return {};
   }
 }
+
