@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jobHandlers } from '../src/jobs/handlers.js';
-import { lockPostOfTarget } from '../src/modules/publishing/post-state.repo.js';
+import { lockPostsOfTargets } from '../src/modules/publishing/post-state.repo.js';
 import { reconcileTarget } from '../src/modules/publishing/reconciler.js';
 import * as repo from '../src/modules/publishing/repo.js';
 import { settle } from '../src/modules/publishing/settle.js';
@@ -36,13 +36,11 @@ async function claimedTarget(text: string, channelId: string) {
   const created = await api('POST', `/workspaces/${s.workspaceId}/posts`, { text, channelIds: [channelId], scheduledAt: new Date(Date.now() + 86_400_000).toISOString() });
   expect(created.status).toBe(201);
   const targetId = created.body.targets[0].id as string;
-  const claimed = await t.runtime.db.transaction(async (tx) => {
-    await lockPostOfTarget(tx, targetId);
-    const target = (await repo.claimTarget(tx, targetId, 0, 0))!;
-    const attemptId = await repo.insertAttempt(tx, { organizationId: target.organizationId, targetId, attemptNo: target.attemptCount, workerId: 'test-worker' });
-    return { target, attemptId };
+  const [claimed] = await t.runtime.db.transaction(async (tx) => {
+    await lockPostsOfTargets(tx, [targetId]);
+    return repo.claimTargets(tx, [{ targetId, version: 0, attempt: 0 }], 'test-worker');
   });
-  return { postId: created.body.id as string, targetId, ...claimed };
+  return { postId: created.body.id as string, targetId, attemptCount: claimed!.attemptCount, attemptId: claimed!.attemptId };
 }
 
 describe('activity of posts', () => {
@@ -85,7 +83,7 @@ describe('activity of posts', () => {
 
   it('records a failed publish with the platform’s message', async () => {
     const c = await claimedTarget('Refused one', s.channelIds[0]!);
-    await settle(t.runtime, c.targetId, c.target.attemptCount, c.attemptId, { kind: 'failed', error: { kind: 'rejected', message: 'The platform refused the text' } });
+    await settle(t.runtime, c.targetId, c.attemptCount, c.attemptId, { kind: 'failed', error: { kind: 'rejected', message: 'The platform refused the text' } });
     const entries = await entriesOf(c.postId);
     expect(entries.map((e) => e.action)).toEqual(['post.scheduled', 'post.publish_failed']);
     expect(entries[1]!.data).toMatchObject({ title: 'Refused one', targetId: c.targetId, channelId: s.channelIds[0], error: 'The platform refused the text' });

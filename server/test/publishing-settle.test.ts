@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { rowsOf } from '../src/db/client.js';
-import { lockPostOfTarget } from '../src/modules/publishing/post-state.repo.js';
+import { lockPostsOfTargets } from '../src/modules/publishing/post-state.repo.js';
 import * as repo from '../src/modules/publishing/repo.js';
 import { settle } from '../src/modules/publishing/settle.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
@@ -24,16 +24,14 @@ it('schedules the check of an unknown outcome from the attempt’s start plus th
   const job = created.body.targets[0];
   const { db } = t.runtime;
   // Claimed as a worker claims it; the call then ran long (its attempt began 200 s ago).
-  const claimed = await db.transaction(async (tx) => {
-    await lockPostOfTarget(tx, job.id);
-    const target = (await repo.claimTarget(tx, job.id, 0, 0))!;
-    const attemptId = await repo.insertAttempt(tx, { organizationId: target.organizationId, targetId: target.id, attemptNo: target.attemptCount, workerId: 'test' });
-    return { target, attemptId };
+  const [claimed] = await db.transaction(async (tx) => {
+    await lockPostsOfTargets(tx, [job.id]);
+    return repo.claimTargets(tx, [{ targetId: job.id, version: 0, attempt: 0 }], 'test');
   });
-  await db.execute(sql`update publish_attempts set started_at = now() - interval '200 seconds' where id = ${claimed.attemptId}`);
-  const [attempt] = rowsOf<{ started: string }>(await db.execute(sql`select started_at::text as started from publish_attempts where id = ${claimed.attemptId}`));
+  await db.execute(sql`update publish_attempts set started_at = now() - interval '200 seconds' where id = ${claimed!.attemptId}`);
+  const [attempt] = rowsOf<{ started: string }>(await db.execute(sql`select started_at::text as started from publish_attempts where id = ${claimed!.attemptId}`));
 
-  await settle(t.runtime, job.id, claimed.target.attemptCount, claimed.attemptId, { kind: 'unknown', error: { kind: 'unknown_outcome', message: 'The platform did not answer' } });
+  await settle(t.runtime, job.id, claimed!.attemptCount, claimed!.attemptId, { kind: 'unknown', error: { kind: 'unknown_outcome', message: 'The platform did not answer' } });
 
   const [queued] = rowsOf<{ start_after: string }>(await db.execute(sql`select start_after::text as start_after from pgboss.job where name = 'reconcile-target' and data->>'targetId' = ${job.id}`));
   const lease = t.runtime.config.publishing.leaseSeconds * 1000;

@@ -55,14 +55,19 @@ export const JOBS = {
     payload: z.object({ targetId: z.uuid(), version: z.number().int().min(0), attempt: z.number().int().min(0) }),
     retry: { retryLimit: 3, retryDelay: 5, retryBackoff: true, retryDelayMax: 300 },
     policy: 'short',
-    /** Per worker process; each platform also caps its own share (SocialProvider.concurrency). */
-    concurrency: 32,
     /**
-     * Fetched 8 at a time by 4 pollers (32 in flight), and fetched again at once while batches come
-     * back full: a burst of due posts drains at the speed of the handlers, not of the polling
-     * interval (one job per poller per second at batch size 1: 32 targets/s; see BENCHMARKS.md).
+     * Per worker process: calls in flight at once, enough to fill the platforms' own caps
+     * (SocialProvider.concurrency; the sandbox's HERALD_SANDBOX_CONCURRENCY) while other batches are
+     * being claimed and settled.
      */
-    batchSize: 8,
+    concurrency: 200,
+    /**
+     * Fetched 50 at a time by 4 pollers, and fetched again at once while batches come back full. The
+     * handler takes the whole batch (`batch`): one transaction claims it, its published outcomes are
+     * settled together (see BENCHMARKS.md).
+     */
+    batchSize: 50,
+    batch: true,
   },
   /** Decide what became of a target whose publish call ended with an unknown outcome. */
   'reconcile-target': {
@@ -117,9 +122,13 @@ export const JOBS = {
     concurrency: number;
     /** Jobs fetched per poll (concurrency / batchSize pollers); the jobs of a batch run side by side. */
     batchSize: number;
+    /** The handler takes the whole batch at once (a `BatchJobHandler`) instead of one job at a time. */
+    batch?: true;
   }
 >;
 
 export type JobName = keyof typeof JOBS;
 export type JobPayload<N extends JobName> = z.infer<(typeof JOBS)[N]['payload']>;
 export const JOB_NAMES = Object.keys(JOBS) as JobName[];
+/** Jobs whose handler takes a whole fetched batch. */
+export type BatchJobName = { [N in JobName]: (typeof JOBS)[N] extends { batch: true } ? N : never }[JobName];

@@ -25,8 +25,11 @@ export function jobHandlers(ctx: AppContext): JobHandlers {
     'send-verification-email': async ({ verificationId }) => {
       await mailEmailVerification(ctx, verificationId);
     },
-    'publish-target': async (job, { signal }) => {
-      await publisher.handle(job, signal);
+    'publish-target': async (jobs) => {
+      const failures = await publisher.handleBatch(jobs.map((j) => ({ ...j.payload, signal: j.signal })));
+      // By job: a target's failure is its job's (a target has one job per version and attempt).
+      const byTarget = new Map(jobs.map((j) => [j.payload.targetId, j.id]));
+      return new Map([...failures].map(([targetId, err]) => [byTarget.get(targetId)!, err]));
     },
     'publishing-sweep': async () => {
       try {

@@ -1,9 +1,9 @@
 import { sql } from 'drizzle-orm';
-import { PgBoss, fromDrizzle, fromPglite, type JobResult } from 'pg-boss';
+import { PgBoss, fromDrizzle, fromPglite, type Job, type JobResult } from 'pg-boss';
 import type { Database, Db } from '../db/client.js';
 import type { Logger } from '../lib/logger.js';
 import { errorMessage, serializeError } from '../lib/redact.js';
-import { JOBS, JOB_NAMES, type JobName, type JobPayload } from './catalog.js';
+import { JOBS, JOB_NAMES, type BatchJobName, type JobName, type JobPayload } from './catalog.js';
 
 export interface SendOptions {
   /** Enqueue inside this transaction, so the job exists only if the state change commits. */
@@ -14,7 +14,12 @@ export interface SendOptions {
 
 /** `signal` aborts when the worker stops or gives the job up (pg-boss's job signal). */
 export type JobHandler<N extends JobName> = (payload: JobPayload<N>, job: { id: string; retryCount: number; signal: AbortSignal }) => Promise<void>;
-export type JobHandlers = { [N in JobName]: JobHandler<N> };
+/**
+ * Handles a whole fetched batch. Resolves with the error of each job that failed (by job id; the
+ * others completed); throwing fails the whole batch, every job then retried by policy.
+ */
+export type BatchJobHandler<N extends JobName> = (jobs: { payload: JobPayload<N>; id: string; retryCount: number; signal: AbortSignal }[]) => Promise<Map<string, unknown>>;
+export type JobHandlers = { [N in JobName]: N extends BatchJobName ? BatchJobHandler<N> : JobHandler<N> };
 
 /** pg-boss on Herald's own database (PGlite in embedded mode, PostgreSQL in production). */
 export class JobQueue {
@@ -62,15 +67,17 @@ export class JobQueue {
 
   /**
    * Registers a handler for every job in the catalog; a missing one is a startup error by type and at runtime.
-   * Each job name gets `concurrency / batchSize` pollers fetching `batchSize` jobs at a time. The jobs
-   * of a batch run side by side and settle one by one (a failing job is retried alone), and a poller
-   * whose batch came back full fetches again at once instead of waiting for the next poll.
+   * Each job name gets `concurrency / batchSize` pollers fetching `batchSize` jobs at a time, and a
+   * poller whose batch came back full fetches again at once instead of waiting for the next poll. A
+   * batch handler (`batch` in the catalog) gets the batch whole; otherwise the jobs of a batch run side
+   * by side. Either way each job settles on its own (a failing job is retried alone).
    */
   async work(handlers: JobHandlers): Promise<void> {
     for (const name of JOB_NAMES) {
-      const handler = handlers[name] as JobHandler<JobName> | undefined;
+      const handler = handlers[name] as JobHandler<JobName> | BatchJobHandler<JobName> | undefined;
       if (!handler) throw new Error(`No handler for job ${name}`);
-      const { concurrency, batchSize } = JOBS[name];
+      const entry: { concurrency: number; batchSize: number; batch?: true } = JOBS[name];
+      const { concurrency, batchSize } = entry;
       const options = {
         pollingIntervalSeconds: 1,
         notifyPollingIntervalSeconds: 1,
@@ -79,22 +86,49 @@ export class JobQueue {
         burstWhenBatchFull: batchSize > 1,
         perJobResults: true,
       } as const;
-      await this.boss.work(name, options, async (jobs) =>
-        Promise.all(
-          jobs.map(async (job): Promise<JobResult> => {
-            try {
-              const payload = JOBS[name].payload.parse(job.data);
-              await handler(payload, { id: job.id, retryCount: job.retryCount ?? 0, signal: job.signal });
-              return { id: job.id, status: 'completed' };
-            } catch (err) {
-              this.logger.warn({ err, job: name, jobId: job.id }, 'job failed; it will be retried by policy');
-              // The output is stored in pg-boss's job table: no query parameters, no secrets (lib/redact.ts).
-              return { id: job.id, status: 'failed', output: err instanceof Error ? serializeError(err) : { message: errorMessage(err) } };
-            }
-          }),
-        ),
-      );
+      const run = entry.batch ? this.runBatch(name, handler as BatchJobHandler<JobName>) : this.runEach(name, handler as JobHandler<JobName>);
+      await this.boss.work(name, options, run);
     }
+  }
+
+  private runEach(name: JobName, handler: JobHandler<JobName>) {
+    return async (jobs: Job<unknown>[]): Promise<JobResult[]> =>
+      Promise.all(
+        jobs.map(async (job): Promise<JobResult> => {
+          try {
+            const payload = JOBS[name].payload.parse(job.data);
+            await handler(payload, { id: job.id, retryCount: job.retryCount ?? 0, signal: job.signal });
+            return { id: job.id, status: 'completed' };
+          } catch (err) {
+            return this.failed(name, job.id, err);
+          }
+        }),
+      );
+  }
+
+  private runBatch(name: JobName, handler: BatchJobHandler<JobName>) {
+    return async (jobs: Job<unknown>[]): Promise<JobResult[]> => {
+      const results = new Map<string, JobResult>();
+      const valid: Parameters<BatchJobHandler<JobName>>[0] = [];
+      for (const job of jobs) {
+        const parsed = JOBS[name].payload.safeParse(job.data);
+        if (parsed.success) valid.push({ payload: parsed.data, id: job.id, retryCount: job.retryCount ?? 0, signal: job.signal });
+        else results.set(job.id, this.failed(name, job.id, parsed.error));
+      }
+      if (valid.length > 0) {
+        const failures = await handler(valid);
+        for (const job of valid) {
+          results.set(job.id, failures.has(job.id) ? this.failed(name, job.id, failures.get(job.id)) : { id: job.id, status: 'completed' });
+        }
+      }
+      return jobs.map((job) => results.get(job.id)!);
+    };
+  }
+
+  private failed(name: JobName, jobId: string, err: unknown): JobResult {
+    this.logger.warn({ err, job: name, jobId }, 'job failed; it will be retried by policy');
+    // The output is stored in pg-boss's job table: no query parameters, no secrets (lib/redact.ts).
+    return { id: jobId, status: 'failed', output: err instanceof Error ? serializeError(err) : { message: errorMessage(err) } };
   }
 
   /** Runs `name` on a cron schedule (UTC); pg-boss makes sure one instance schedules it, however many workers run. */

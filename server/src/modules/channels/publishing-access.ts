@@ -56,21 +56,34 @@ export async function openChannel(
   const found = await repo.findChannelSecret(ctx.db, organizationId, channelId);
   if (!found) throw new ChannelUnavailableError('not_found', channelId);
   const { channel, credentials: ciphertext } = found;
+  const credentials = openChannelCredentials(ctx, organizationId, channel, ciphertext);
+  return { channel, account: { externalId: channel.externalId, credentials } };
+}
+
+/**
+ * The decrypted credentials of a channel already read (with its sealed credentials), under the same
+ * rules as `openChannel`: throws ChannelUnavailableError when it is disconnected, needs
+ * re-authorisation, or its credentials cannot be read with the configured keys.
+ */
+export function openChannelCredentials(
+  ctx: Pick<AppContext, 'keys' | 'logger'>,
+  organizationId: string,
+  channel: Pick<ChannelRecord, 'id' | 'status' | 'statusReason' | 'disconnectedAt'>,
+  ciphertext: string | null,
+): Credentials {
   if (channel.status === 'disconnected' || channel.disconnectedAt !== null || ciphertext === null) {
-    throw new ChannelUnavailableError('disconnected', channelId);
+    throw new ChannelUnavailableError('disconnected', channel.id);
   }
   if (channel.status === 'needs_reauth') {
-    throw new ChannelUnavailableError('needs_reauth', channelId, channel.statusReason ?? MESSAGES.needs_reauth);
+    throw new ChannelUnavailableError('needs_reauth', channel.id, channel.statusReason ?? MESSAGES.needs_reauth);
   }
-  let credentials: Credentials;
   try {
-    credentials = openCredentials(ctx.keys, ciphertext);
+    return openCredentials(ctx.keys, ciphertext);
   } catch (err) {
     // The message names a key id at most, never key material or plaintext.
-    ctx.logger.warn({ channelId, organizationId, reason: errorMessage(err) }, 'channel credentials cannot be decrypted');
-    throw new ChannelUnavailableError('needs_reauth', channelId, 'The stored credentials cannot be read with the configured secret keys; reconnect the channel');
+    ctx.logger.warn({ channelId: channel.id, organizationId, reason: errorMessage(err) }, 'channel credentials cannot be decrypted');
+    throw new ChannelUnavailableError('needs_reauth', channel.id, 'The stored credentials cannot be read with the configured secret keys; reconnect the channel');
   }
-  return { channel, account: { externalId: channel.externalId, credentials } };
 }
 
 /**

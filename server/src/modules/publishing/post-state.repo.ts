@@ -1,5 +1,6 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
+import { POST_EVENTS_CHANNEL } from '../events/notify.js';
 import { channels, posts, postTargets, type TargetStatus } from '../../db/schema.js';
 
 export type PostRow = typeof posts.$inferSelect;
@@ -28,6 +29,17 @@ export async function lockPostOfTarget(db: Db, targetId: string): Promise<void> 
     .for('update');
 }
 
+/**
+ * Locks the posts of `targetIds`, in id order (so two batches sharing posts never deadlock), before a
+ * batch claims or settles their targets: the batched form of `lockPostOfTarget`.
+ */
+export async function lockPostsOfTargets(db: Db, targetIds: readonly string[]): Promise<void> {
+  await db.execute(sql`
+    select p.id from ${posts} p
+    where p.id in (select t.post_id from ${postTargets} t where t.id in (select jsonb_array_elements_text(${JSON.stringify(targetIds)}::jsonb)::uuid))
+    order by p.id for update of p`);
+}
+
 export async function targetsOfPost(db: Db, postId: string): Promise<TargetRow[]> {
   return db.select().from(postTargets).where(eq(postTargets.postId, postId)).orderBy(asc(postTargets.createdAt), asc(postTargets.id));
 }
@@ -42,6 +54,21 @@ export async function saveDerivedPostState(db: Db, postId: string, derived: { st
     .update(posts)
     .set({ ...derived, platforms, updatedAt: new Date() })
     .where(eq(posts.id, postId));
+}
+
+/**
+ * Stores the derived state of several posts at once and announces each (`notifyPostChanged`), in one
+ * statement: the batched form of `saveDerivedPostState` for a batch settle, which never changes a
+ * post's platforms.
+ */
+export async function saveDerivedPostStates(db: Db, states: readonly { postId: string; status: PostRow['status']; publishedAt: Date | null; inFlight: boolean }[]): Promise<void> {
+  if (states.length === 0) return;
+  const values = JSON.stringify(states.map((s) => ({ id: s.postId, status: s.status, published_at: s.publishedAt?.toISOString() ?? null, in_flight: s.inFlight })));
+  await db.execute(sql`
+    update ${posts} p set status = v.status, published_at = v.published_at, in_flight = v.in_flight, updated_at = now()
+    from jsonb_to_recordset(${values}::jsonb) as v(id uuid, status text, published_at timestamptz, in_flight boolean)
+    where p.id = v.id
+    returning pg_notify(${POST_EVENTS_CHANNEL}, json_build_object('workspaceId', p.workspace_id, 'postId', p.id, 'status', p.status)::text)`);
 }
 
 export async function setPostScheduledAt(db: Db, postId: string, scheduledAt: Date | null): Promise<void> {

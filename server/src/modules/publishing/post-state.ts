@@ -1,6 +1,6 @@
 import type { AppContext } from '../../context.js';
 import type { Db } from '../../db/client.js';
-import type { TargetStatus } from '../../db/schema.js';
+import type { PostStatus, TargetStatus } from '../../db/schema.js';
 import { conflict, notFound } from '../../lib/errors.js';
 import { postTitle, PUBLISH_RESULT_STATES, recordAudit, recordPublishResults } from '../audit/repo.js';
 import { notifyPostChanged } from '../events/notify.js';
@@ -17,13 +17,31 @@ import * as repo from './post-state.repo.js';
 /** Re-derives the post's status (and published time) from its targets, in the caller's transaction. */
 export async function recomputePostStatus(tx: Db, postId: string): Promise<void> {
   const targets = await repo.targetsOfPost(tx, postId);
-  const statuses = targets.map((t) => t.status);
-  const status = derivePostStatus(statuses);
   const published = targets.map((t) => t.publishedAt).filter((d): d is Date => d !== null);
-  // A post removed from the platforms keeps the time it went out.
-  const publishedAt = (status === 'published' || status === 'deleted') && published.length > 0 ? new Date(Math.max(...published.map((d) => d.getTime()))) : null;
-  await repo.saveDerivedPostState(tx, postId, { status, publishedAt, inFlight: isPostInFlight(statuses) });
+  const latest = published.length > 0 ? new Date(Math.max(...published.map((d) => d.getTime()))) : null;
+  await repo.saveDerivedPostState(tx, postId, derivedPostState(targets.map((t) => t.status), latest));
   await notifyPostChanged(tx, postId);
+}
+
+/**
+ * The batched form of `targetsChanged` after the batch settle of published targets, for posts whose
+ * targets' statuses the settle statement returned: each post's derived state stored and announced in
+ * one statement, each settled target's entry in the activity log in one insert.
+ */
+export async function publishedTargetsSettled(
+  tx: Db,
+  posts: readonly { postId: string; statuses: readonly TargetStatus[]; latestPublishedAt: Date | null; settled: readonly string[] }[],
+): Promise<void> {
+  await repo.saveDerivedPostStates(tx, posts.map((p) => ({ postId: p.postId, ...derivedPostState(p.statuses, p.latestPublishedAt) })));
+  await recordPublishResults(tx, posts.flatMap((p) => p.settled));
+}
+
+/** A post's derived state from its targets' statuses and the latest time one of them went out. */
+function derivedPostState(statuses: readonly TargetStatus[], latestPublishedAt: Date | null): { status: PostStatus; publishedAt: Date | null; inFlight: boolean } {
+  const status = derivePostStatus(statuses);
+  // A post removed from the platforms keeps the time it went out.
+  const publishedAt = status === 'published' || status === 'deleted' ? latestPublishedAt : null;
+  return { status, publishedAt, inFlight: isPostInFlight(statuses) };
 }
 
 /**

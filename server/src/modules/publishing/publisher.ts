@@ -1,15 +1,15 @@
 import type { AppContext } from '../../context.js';
-import { UnknownOutcomeError } from '../../integrations/social/errors.js';
 import type { Credentials, PublishContent, SocialProvider } from '../../integrations/social/provider.js';
 import { isProviderPlatform } from '../../integrations/social/registry.js';
 import { Semaphore } from '../../lib/semaphore.js';
-import { ChannelUnavailableError, openChannel } from '../channels/publishing-access.js';
+import { ChannelUnavailableError, openChannel, openChannelCredentials } from '../channels/publishing-access.js';
 import { ensureFreshToken, ON_DEMAND_WINDOW_MS, refreshAfterAuthError, type AuthRecovery } from '../channels/token-refresh.js';
 import { mediaForPublish } from '../media/for-posts.js';
-import { targetsChanged } from './post-state.js';
-import { lockPostOfTarget } from './post-state.repo.js';
+import { DeadlineCall } from './deadline-call.js';
+import { lockPostsOfTargets } from './post-state.repo.js';
 import * as repo from './repo.js';
 import { classify, releaseClaim, settle, type Outcome } from './settle.js';
+import { PublishedSettler } from './settle-published.js';
 import { WORKER_ID } from './workers.js';
 import { errorMessage } from '../../lib/redact.js';
 
@@ -17,13 +17,17 @@ export { classify, settle, type Outcome } from './settle.js';
 
 type Account = { externalId: string; credentials: Credentials };
 
+/** A publish job with the signal pg-boss aborts when the worker stops or gives the job up. */
+export type PublishJobRun = repo.PublishJob & { signal?: AbortSignal | undefined };
+
 /**
- * The publish-target job (DESIGN.md, "Publishing: exactly once, never lost"):
- * claim with one conditional UPDATE and record the attempt → call the platform outside any
- * transaction → settle according to the typed error. Only an error proving the platform did not
- * take the post is retried directly; an unknown outcome goes to the reconciler first.
+ * The publish-target jobs (DESIGN.md, "Publishing: exactly once, never lost"), a batch at a time:
+ * one transaction claims every target of the batch that is still due (one conditional statement, which
+ * records the attempts too) → each call to the platform runs outside any transaction → each target is
+ * settled according to the typed error (published ones together, in batches). Only an error proving
+ * the platform did not take the post is retried directly; an unknown outcome goes to the reconciler.
  *
- * The call has a deadline of half the lease, counted from the claim (the attempt's start): waiting for
+ * A call has a deadline of half the lease, counted from the claim (the attempt's start): waiting for
  * a per-platform slot uses it up too, and a call that could not start in time is not made (the claim
  * is released). At the deadline the call is aborted, not just left behind, and its slot is freed only
  * once the call has really ended, so an abandoned upload can never land after the reconciler looked.
@@ -31,27 +35,50 @@ type Account = { externalId: string; credentials: Credentials };
 export class Publisher {
   readonly workerId = WORKER_ID;
   private readonly limits = new Map<string, Semaphore>();
+  private readonly published: PublishedSettler;
 
-  constructor(private readonly ctx: AppContext) {}
+  constructor(private readonly ctx: AppContext) {
+    this.published = new PublishedSettler(ctx);
+  }
 
-  async handle(job: { targetId: string; version: number; attempt: number }, signal?: AbortSignal): Promise<void> {
+  /**
+   * Claims, publishes and settles a batch of jobs. Resolves once every claimed target is settled (or
+   * handed to the reconciler), with the error of each target whose handling failed after its claim
+   * (by target id; the job may be failed, a retry claims nothing). Throws, claiming nothing, if the
+   * claim itself fails: the jobs can be retried as they are.
+   */
+  async handleBatch(jobs: readonly PublishJobRun[]): Promise<Map<string, unknown>> {
     const claimed = await this.ctx.db.transaction(async (tx) => {
-      await lockPostOfTarget(tx, job.targetId);
-      const target = await repo.claimTarget(tx, job.targetId, job.version, job.attempt);
-      if (!target) return null;
-      const attemptId = await repo.insertAttempt(tx, { organizationId: target.organizationId, targetId: target.id, attemptNo: target.attemptCount, workerId: this.workerId });
-      await targetsChanged(tx, [target]);
-      return { target, attemptId };
+      await lockPostsOfTargets(tx, jobs.map((j) => j.targetId));
+      return repo.claimTargets(tx, jobs, this.workerId);
     });
-    // No claim: the job is stale (rescheduled, cancelled, retried, deleted) or another worker has it.
-    if (!claimed) return;
+    const failures = new Map<string, unknown>();
+    // A job missing from the claim is stale (rescheduled, cancelled, retried, deleted) or another worker's.
+    if (claimed.length === 0) return failures;
     const deadlineAt = Date.now() + this.callBudgetMs();
-    const outcome = await this.publishOnce(claimed.target.id, deadlineAt, signal);
-    if (outcome.kind === 'not_sent') {
-      await releaseClaim(this.ctx, claimed.target.id, claimed.target.attemptCount, claimed.attemptId);
+    const signals = new Map(jobs.map((j) => [j.targetId, j.signal]));
+    const accounts = new Map<string, Promise<Account>>();
+    await Promise.all(
+      claimed.map(async (target) => {
+        try {
+          await this.publishClaimed(target, accounts, deadlineAt, signals.get(target.targetId));
+        } catch (err) {
+          failures.set(target.targetId, err);
+        }
+      }),
+    );
+    return failures;
+  }
+
+  private async publishClaimed(target: repo.ClaimedTarget, accounts: Map<string, Promise<Account>>, deadlineAt: number, signal: AbortSignal | undefined): Promise<void> {
+    const outcome = await this.publishOnce(target, accounts, deadlineAt, signal);
+    if (outcome.kind === 'not_sent') return releaseClaim(this.ctx, target.targetId, target.attemptCount, target.attemptId);
+    if (outcome.kind === 'published') {
+      const { platformPostId, permalink, publishedAt } = outcome.published;
+      await this.published.settle({ targetId: target.targetId, attemptCount: target.attemptCount, attemptId: target.attemptId, platformPostId, permalink: permalink ?? null, publishedAt: publishedAt ?? new Date() });
       return;
     }
-    await settle(this.ctx, claimed.target.id, claimed.target.attemptCount, claimed.attemptId, outcome);
+    await settle(this.ctx, target.targetId, target.attemptCount, target.attemptId, outcome);
   }
 
   /** Half the lease: the reconciler may look once the lease is over, long after any call has ended. */
@@ -59,30 +86,27 @@ export class Publisher {
     return (this.ctx.config.publishing.leaseSeconds * 1000) / 2;
   }
 
-  private async publishOnce(targetId: string, deadlineAt: number, jobSignal: AbortSignal | undefined): Promise<Outcome | { kind: 'not_sent' }> {
-    const data = await repo.loadPublishData(this.ctx.db, targetId);
-    if (!data) return { kind: 'failed', error: { kind: 'rejected', message: 'The post no longer exists' } };
-    if (!isProviderPlatform(this.ctx.social, data.channel.platform)) {
-      return { kind: 'failed', error: { kind: 'rejected', message: `Herald cannot publish to ${data.channel.platform}` } };
+  private async publishOnce(target: repo.ClaimedTarget, accounts: Map<string, Promise<Account>>, deadlineAt: number, jobSignal: AbortSignal | undefined): Promise<Outcome | { kind: 'not_sent' }> {
+    const { channel, organizationId } = target;
+    if (!channel) return channelOutcome(new ChannelUnavailableError('not_found', 'unknown'));
+    if (!isProviderPlatform(this.ctx.social, channel.platform)) {
+      return { kind: 'failed', error: { kind: 'rejected', message: `Herald cannot publish to ${channel.platform}` } };
     }
-    const provider = this.ctx.social[data.channel.platform];
-    const organizationId = data.target.organizationId;
+    const provider = this.ctx.social[channel.platform];
     let account: Account;
     try {
-      account = (await openChannel(this.ctx, organizationId, data.channel.id)).account;
-      if (provider.oauth?.refresh && expiresSoon(account.credentials.expiresAt)) {
-        // Short-lived tokens (X: two hours) are renewed before the call rather than failing it.
-        await ensureFreshToken(this.ctx, organizationId, data.channel.id, account.credentials.expiresAt);
-        account = (await openChannel(this.ctx, organizationId, data.channel.id)).account;
-      }
+      // Credentials are opened (and renewed when about to expire) once per channel per batch.
+      let opening = accounts.get(channel.id);
+      if (!opening) accounts.set(channel.id, (opening = this.openAccount(provider, organizationId, channel)));
+      account = await opening;
     } catch (err) {
       if (err instanceof ChannelUnavailableError) return channelOutcome(err);
       throw err;
     }
     let content: PublishContent;
     try {
-      const mediaIds = data.target.mediaIds ?? data.post.mediaIds;
-      content = { text: data.target.text ?? data.post.text, media: await mediaForPublish(this.ctx, organizationId, mediaIds, provider.platform) };
+      const media = target.mediaIds.length === 0 ? [] : await mediaForPublish(this.ctx, organizationId, target.mediaIds, provider.platform);
+      content = { text: target.text, media };
     } catch (err) {
       // Nothing reached the platform yet: safe to retry.
       return { kind: 'retry', outcome: 'transient', error: { kind: 'transient', message: `Preparing media failed: ${errorMessage(err)}` } };
@@ -97,12 +121,20 @@ export class Publisher {
     }
     const call = new DeadlineCall(deadlineAt, jobSignal);
     try {
-      return await this.call(provider, { organizationId, channelId: data.channel.id }, account, content, data.target.idempotencyKey, call);
+      return await this.call(provider, { organizationId, channelId: channel.id }, account, content, target.idempotencyKey, call);
     } finally {
       call.dispose();
       // The slot is freed when every request of the call has really ended (aborted ones included).
       void call.ended().then(release);
     }
+  }
+
+  /** A channel's account from the claim's sealed credentials; short-lived tokens (X: two hours) are renewed first rather than failing the call. */
+  private async openAccount(provider: SocialProvider, organizationId: string, channel: NonNullable<repo.ClaimedTarget['channel']>): Promise<Account> {
+    const credentials = openChannelCredentials(this.ctx, organizationId, channel, channel.credentials);
+    if (!provider.oauth?.refresh || !expiresSoon(credentials.expiresAt)) return { externalId: channel.externalId, credentials };
+    await ensureFreshToken(this.ctx, organizationId, channel.id, credentials.expiresAt);
+    return (await openChannel(this.ctx, organizationId, channel.id)).account;
   }
 
   /**
@@ -140,51 +172,6 @@ export class Publisher {
     let s = this.limits.get(provider.platform);
     if (!s) this.limits.set(provider.platform, (s = new Semaphore(provider.concurrency)));
     return s;
-  }
-}
-
-/**
- * One platform call's deadline: an AbortSignal that fires at `deadlineAt` (or when the job is aborted,
- * e.g. the worker stops), passed into every request of the call. `run` answers at the deadline even if
- * a provider ignored the signal; `ended` resolves when every request has really finished.
- */
-class DeadlineCall {
-  private readonly controller = new AbortController();
-  private readonly timer: NodeJS.Timeout;
-  private readonly started: Promise<unknown>[] = [];
-  private readonly onJobAbort = () => this.controller.abort(new UnknownOutcomeError('The worker stopped while the platform was being called'));
-
-  constructor(
-    deadlineAt: number,
-    private readonly jobSignal: AbortSignal | undefined,
-  ) {
-    const ms = Math.max(0, deadlineAt - Date.now());
-    this.timer = setTimeout(() => this.controller.abort(new UnknownOutcomeError(`The platform did not answer within ${Math.round(ms / 1000)} s`)), ms);
-    if (jobSignal?.aborted) this.onJobAbort();
-    else jobSignal?.addEventListener('abort', this.onJobAbort, { once: true });
-  }
-
-  async run<T>(fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
-    const signal = this.controller.signal;
-    signal.throwIfAborted();
-    const task = fn(signal);
-    this.started.push(task.catch(() => undefined));
-    const aborted = new Promise<never>((_, reject) => {
-      const stop = () => reject(signal.reason instanceof Error ? signal.reason : new UnknownOutcomeError('The call was aborted'));
-      if (signal.aborted) stop();
-      else signal.addEventListener('abort', stop, { once: true });
-      void task.finally(() => signal.removeEventListener('abort', stop)).catch(() => undefined);
-    });
-    return Promise.race([task, aborted]);
-  }
-
-  async ended(): Promise<void> {
-    await Promise.allSettled(this.started);
-  }
-
-  dispose(): void {
-    clearTimeout(this.timer);
-    this.jobSignal?.removeEventListener('abort', this.onJobAbort);
   }
 }
 

@@ -1,27 +1,164 @@
 import { and, desc, eq, inArray, isNull, lt, ne, or, sql } from 'drizzle-orm';
-import type { Db } from '../../db/client.js';
-import { channels, posts, postTargets, publishAttempts, workerHeartbeats, type AttemptOutcome, type TargetError, type TargetStatus } from '../../db/schema.js';
+import { rowsOf, type Db } from '../../db/client.js';
+import { channels, posts, postTargets, publishAttempts, workerHeartbeats, type AttemptOutcome, type ChannelStatus, type TargetError, type TargetStatus } from '../../db/schema.js';
+import { POST_EVENTS_CHANNEL } from '../events/notify.js';
 
 export type TargetRow = typeof postTargets.$inferSelect;
 
+/** A publish job as the queue hands it over: the target and the version and attempt it was queued for. */
+export interface PublishJob {
+  targetId: string;
+  version: number;
+  attempt: number;
+}
+
+/** What one claimed target's platform call needs, returned by the claim itself. */
+export interface ClaimedTarget {
+  targetId: string;
+  organizationId: string;
+  postId: string;
+  attemptCount: number;
+  attemptId: string;
+  idempotencyKey: string;
+  text: string;
+  mediaIds: string[];
+  /** Null when the target's channel is gone. */
+  channel: { id: string; platform: string; externalId: string; status: ChannelStatus; statusReason: string | null; disconnectedAt: Date | null; credentials: string | null } | null;
+}
+
 /**
- * Claims a target for one publish attempt: the single conditional UPDATE that makes publishing
- * exactly-once. It succeeds only for the job's version and attempt while the target is pending.
+ * Claims a batch of targets for one publish attempt each: the single statement that makes publishing
+ * exactly-once. A target is claimed only while it is pending with the job's version and attempt; in
+ * the same statement its attempt row is recorded and its post marked `publishing` (and announced).
+ * A post with a target publishing is `publishing` whatever its other targets (`derivePostStatus`), so
+ * nothing else needs reading. Run it in a transaction that first took `lockPostsOfTargets`.
+ * Returns the claimed targets with their texts and channels (credentials still sealed); a job that is
+ * stale (rescheduled, cancelled, retried, deleted, or another worker's) is simply missing.
  */
-export async function claimTarget(db: Db, targetId: string, version: number, attempt: number): Promise<TargetRow | undefined> {
-  const [row] = await db
-    .update(postTargets)
-    .set({ status: 'publishing', attemptCount: sql`${postTargets.attemptCount} + 1`, reconcileAttempts: 0, nextAttemptAt: null, updatedAt: new Date() })
-    .where(
-      and(
-        eq(postTargets.id, targetId),
-        eq(postTargets.version, version),
-        eq(postTargets.attemptCount, attempt),
-        inArray(postTargets.status, ['scheduled', 'retrying']),
+export async function claimTargets(db: Db, jobs: readonly PublishJob[], workerId: string): Promise<ClaimedTarget[]> {
+  const wanted = JSON.stringify(jobs.map((j) => ({ id: j.targetId, version: j.version, attempt: j.attempt })));
+  const rows = rowsOf<ClaimRow>(
+    await db.execute(sql`
+      with wanted as (select * from jsonb_to_recordset(${wanted}::jsonb) as w(id uuid, version int, attempt int)),
+      claimed as (
+        update ${postTargets} t
+        set status = 'publishing', attempt_count = t.attempt_count + 1, reconcile_attempts = 0, next_attempt_at = null, updated_at = now()
+        from wanted w
+        where t.id = w.id and t.version = w.version and t.attempt_count = w.attempt and t.status in ('scheduled', 'retrying')
+        returning t.id, t.organization_id, t.post_id, t.channel_id, t.attempt_count, t.idempotency_key, t.text, t.media_ids
       ),
-    )
-    .returning();
-  return row;
+      attempts as (
+        insert into ${publishAttempts} (organization_id, target_id, attempt_no, worker_id)
+        select organization_id, id, attempt_count, ${workerId} from claimed
+        returning id, target_id
+      ),
+      marked as (
+        update ${posts} p set status = 'publishing', in_flight = true, published_at = null, updated_at = now()
+        where p.id in (select post_id from claimed)
+        returning p.id, p.text, p.media_ids,
+          pg_notify(${POST_EVENTS_CHANNEL}, json_build_object('workspaceId', p.workspace_id, 'postId', p.id, 'status', p.status)::text)
+      )
+      select c.id as "targetId", c.organization_id as "organizationId", c.post_id as "postId", c.attempt_count as "attemptCount",
+        a.id as "attemptId", c.idempotency_key as "idempotencyKey", coalesce(c.text, m.text) as text, coalesce(c.media_ids, m.media_ids) as "mediaIds",
+        ch.id as "channelId", ch.platform, ch.external_id as "externalId", ch.status as "channelStatus", ch.status_reason as "statusReason",
+        ch.disconnected_at as "disconnectedAt", ch.credentials
+      from claimed c
+      join attempts a on a.target_id = c.id
+      join marked m on m.id = c.post_id
+      left join ${channels} ch on ch.id = c.channel_id and ch.organization_id = c.organization_id`),
+  );
+  return rows.map((r) => ({
+    targetId: r.targetId,
+    organizationId: r.organizationId,
+    postId: r.postId,
+    attemptCount: Number(r.attemptCount),
+    attemptId: r.attemptId,
+    idempotencyKey: r.idempotencyKey,
+    text: r.text,
+    mediaIds: r.mediaIds,
+    channel: r.channelId
+      ? {
+          id: r.channelId,
+          platform: r.platform!,
+          externalId: r.externalId!,
+          status: r.channelStatus!,
+          statusReason: r.statusReason,
+          disconnectedAt: r.disconnectedAt === null ? null : new Date(r.disconnectedAt),
+          credentials: r.credentials,
+        }
+      : null,
+  }));
+}
+
+interface ClaimRow {
+  targetId: string;
+  organizationId: string;
+  postId: string;
+  attemptCount: number | string;
+  attemptId: string;
+  idempotencyKey: string;
+  text: string;
+  mediaIds: string[];
+  channelId: string | null;
+  platform: string | null;
+  externalId: string | null;
+  channelStatus: ChannelStatus | null;
+  statusReason: string | null;
+  disconnectedAt: string | Date | null;
+  credentials: string | null;
+}
+
+/** A published target to settle: the attempt that published it and what the platform answered. */
+export interface PublishedTarget {
+  targetId: string;
+  attemptCount: number;
+  attemptId: string;
+  platformPostId: string;
+  permalink: string | null;
+  publishedAt: Date;
+}
+
+/** After a batch settle: each post touched, its targets' statuses and latest published time, and which of the batch's targets it settled. */
+export interface SettledPost {
+  postId: string;
+  statuses: TargetStatus[];
+  latestPublishedAt: Date | null;
+  settled: string[];
+}
+
+/**
+ * Settles a batch of published targets in one statement: closes their attempts, and moves each
+ * target that is still in the attempt its worker claimed to `published` (one the reconciler settled
+ * meanwhile is left alone). Returns, per post touched, its targets' statuses as they now are, for the
+ * post's derived state. Run it in a transaction that first took `lockPostsOfTargets`; running it again
+ * after a failure settles nothing twice.
+ */
+export async function settlePublishedTargets(db: Db, targets: readonly PublishedTarget[]): Promise<SettledPost[]> {
+  const done = JSON.stringify(
+    targets.map((t) => ({ target_id: t.targetId, attempt_count: t.attemptCount, attempt_id: t.attemptId, platform_post_id: t.platformPostId, permalink: t.permalink, published_at: t.publishedAt.toISOString() })),
+  );
+  const rows = rowsOf<{ postId: string; statuses: TargetStatus[]; latestPublishedAt: string | Date | null; settled: string[] | null }>(
+    await db.execute(sql`
+      with done as (select * from jsonb_to_recordset(${done}::jsonb) as d(target_id uuid, attempt_count int, attempt_id uuid, platform_post_id text, permalink text, published_at timestamptz)),
+      finished as (
+        update ${publishAttempts} a set finished_at = now(), outcome = 'published', error_message = null, platform_code = null, platform_post_id = d.platform_post_id
+        from done d where a.id = d.attempt_id
+        returning a.id
+      ),
+      settled as (
+        update ${postTargets} t
+        set status = 'published', platform_post_id = d.platform_post_id, permalink = d.permalink, published_at = d.published_at, last_error = null, updated_at = now()
+        from done d
+        where t.id = d.target_id and t.status = 'publishing' and t.attempt_count = d.attempt_count
+        returning t.id, t.post_id, t.status, t.published_at
+      )
+      select t.post_id as "postId", array_agg(coalesce(s.status, t.status)) as statuses,
+        max(coalesce(s.published_at, t.published_at)) as "latestPublishedAt", array_agg(s.id::text) filter (where s.id is not null) as settled
+      from ${postTargets} t left join settled s on s.id = t.id
+      where t.post_id in (select post_id from settled)
+      group by t.post_id`),
+  );
+  return rows.map((r) => ({ postId: r.postId, statuses: r.statuses, latestPublishedAt: r.latestPublishedAt === null ? null : new Date(r.latestPublishedAt), settled: r.settled ?? [] }));
 }
 
 export async function insertAttempt(db: Db, a: { organizationId: string; targetId: string; attemptNo: number; workerId: string }): Promise<string> {
