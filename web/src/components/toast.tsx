@@ -42,7 +42,9 @@ export function ToastProvider({ children }: { children: ReactNode }) {
   return (
     <ToastContext.Provider value={value}>
       {children}
-      <div aria-live="polite" className="pointer-events-none fixed inset-x-0 bottom-0 z-50 flex flex-col items-center gap-2 p-4 sm:items-end sm:p-6">
+      {/* Bottom right, lifted clear of the composer's sticky Schedule/Publish bar (60 px) so a toast never
+          covers it; at the top they would cover each page's header action instead. */}
+      <div aria-live="polite" className="pointer-events-none fixed inset-x-0 bottom-0 z-50 flex flex-col items-center gap-2 p-4 pb-20 sm:items-end sm:p-6 sm:pb-20">
         {toasts.map((toast) => {
           const Icon = ICONS[toast.tone];
           return (
