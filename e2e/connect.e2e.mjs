@@ -47,9 +47,14 @@ async function startFakeX(redirectUri) {
   };
 }
 
-/** A screenshot once the page has stopped loading (the sidebar and the workspace name are in). */
+/**
+ * A screenshot once the page has stopped loading: no spinner, loading list or skeleton left. Not
+ * 'networkidle': every workspace page keeps its live-update event stream open, so the network is
+ * never idle there (the wait only ended when the stream happened to open late).
+ */
 async function shot(page, name) {
-  await page.waitForLoadState('networkidle');
+  await page.waitForLoadState('load');
+  await page.waitForFunction(() => !document.querySelector('[role="status"] .animate-spin, [aria-label="Loading"], .animate-pulse.rounded-md'));
   return rawShot(page, name);
 }
 
